@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from kotacerdas.core.models import SiteSettings
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"site": SiteSettings.load()}

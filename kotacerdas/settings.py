@@ -1,0 +1,258 @@
+"""Kota Cerdas settings: one file, driven by environment variables (healthchecks style).
+
+SQLite and in-process everything by default, so `make run` works on a fresh machine; the same code runs on
+PostgreSQL (`DB=postgres`), Redis (`REDIS_URL`) and an MQTT broker (`MQTT_URL`) at scale.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, "") or default)
+
+
+# pytest sets PYTEST_VERSION before it imports anything of ours.
+TESTING = "PYTEST_VERSION" in os.environ
+DEMO = envbool("DEMO")
+DEBUG = envbool("DEBUG")
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEMO or TESTING:
+        # A demo or test install may run with a throw-away key; a real deployment must set its own.
+        SECRET_KEY = "kotacerdas-demo-key-not-for-production"
+    else:
+        raise ImproperlyConfigured("SECRET_KEY is required unless DEMO=1 (see README.md)")
+
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "django_tasks",
+    "huey.contrib.djhuey",
+    "kotacerdas.core",
+    "kotacerdas.regions",
+    "kotacerdas.agencies",
+    "kotacerdas.accounts",
+    "kotacerdas.complaints",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "kotacerdas.urls"
+WSGI_APPLICATION = "kotacerdas.wsgi.application"
+ASGI_APPLICATION = "kotacerdas.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "kotacerdas" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "kotacerdas.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# Databases ----------------------------------------------------------------------------------------------
+# Default engine is SQLite, so a checkout runs with no server. DB=postgres switches to PostgreSQL.
+DB = os.environ.get("DB", "sqlite")
+if DB == "postgres":
+    import dj_database_url
+
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kotacerdas"),
+            conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        )
+    }
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_kotacerdas")
+elif DB == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", str(DATA_DIR / "kotacerdas.sqlite3")),
+            "OPTIONS": {
+                # WAL lets the web server, the worker and the MQTT bridge read while one of them writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"DB must be sqlite or postgres, not {DB!r}")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if TESTING:
+    # Hashing with PBKDF2 dominates a test suite that logs personas in; MD5 is fine for throw-away test users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Internationalisation: Indonesian first, English second --------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "kotacerdas" / "locale"]
+USE_I18N = True
+USE_TZ = True
+# Stored in UTC; shown in the city's zone (WIB for Medan, WITA for Manado), set by setup_region.
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "kotacerdas" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if DEBUG or TESTING:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Uploads: photos are checked and resized by kotacerdas.lib.images; Django's own cap guards the request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Tasks: the Django tasks API (django-tasks backport) run by Huey ---------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+MQTT_URL = os.environ.get("MQTT_URL", "")
+TASKS_BROKER = os.environ.get("TASKS_BROKER", "redis" if REDIS_URL else "sqlite")
+TASKS = {"default": {"BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend"}}
+if TASKS_BROKER == "redis":
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": os.environ.get("HUEY_NAME", "kotacerdas"),
+        "url": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "immediate": TESTING and not envbool("HUEY_REAL_WORKER"),
+        "consumer": {"workers": envint("WORKERS", 2), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "kotacerdas",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        # Tests run tasks in-process unless a test starts a real consumer on purpose.
+        "immediate": TESTING and not envbool("HUEY_REAL_WORKER"),
+        "consumer": {"workers": envint("WORKERS", 2), "worker_type": "thread"},
+    }
+
+# E-mail and messaging: console by default; a real SMTP server or WhatsApp/SMS gateway is a setting ------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kota Cerdas <noreply@kotacerdas.local>")
+MESSAGING_BACKEND = os.environ.get("MESSAGING_BACKEND", "kotacerdas.core.messaging.ConsoleMessagingBackend")
+
+# Working-day calendar (egov-rules §8.3; both points are [U] in the sources, so they are settings) --------
+# Perpres 21/2023 Pasal 6: cuti bersama reduces working days, so by default it is skipped like a holiday.
+CALENDAR_CUTI_BERSAMA_IS_HOLIDAY = envbool("CALENDAR_CUTI_BERSAMA_IS_HOLIDAY", "1")
+# UU 14/2008 counts "sejak diterimanya"; day 1 = the first working day after receipt (conservative) by default.
+CALENDAR_RECEIPT_DAY_COUNTS = envbool("CALENDAR_RECEIPT_DAY_COUNTS", "0")
+# Perpres 21/2023: offices start 07:30 local time, 37.5 h/week over five days -> 16:00 close (Friday later
+# in practice; one closing hour keeps the rule simple). Reports after closing count from the next working day.
+OFFICE_HOURS_START = os.environ.get("OFFICE_HOURS_START", "07:30")
+OFFICE_HOURS_END = os.environ.get("OFFICE_HOURS_END", "16:00")
+
+# Complaint privacy: may the OPD handling a disposisi see an anonim reporter's identity? (egov-rules §9 rule 5, U)
+COMPLAINTS_ANONIM_VISIBLE_TO_OPD = envbool("COMPLAINTS_ANONIM_VISIBLE_TO_OPD", "0")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kotacerdas.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kota Cerdas API",
+    "DESCRIPTION": "REST API for staff and integrators. Open311 GeoReport v2 lives under /open311/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Logging: personal data (NIK, phone, e-mail) is masked by a filter on every handler ---------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "kotacerdas.core.logging.MaskPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "stream": sys.stderr}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# An optional local_settings.py is imported last (healthchecks convention) for site-specific overrides.
+if (BASE_DIR / "kotacerdas" / "local_settings.py").exists():
+    from .local_settings import *  # noqa: F403
