@@ -1,4 +1,7 @@
-"""Administrative regions with Kemendagri codes (Permendagri 137/2017 Pasal 4; Kepmendagri 300.2.2-2138/2025)."""
+"""Administrative regions with Kemendagri codes.
+
+Format: Permendagri 137/2017 Pasal 4; list: Kepmendagri 300.2.2-2138/2025.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ class Region(models.Model):
     code = models.CharField(_("kode"), max_length=13, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     area_km2 = models.FloatField(_("luas (km²)"), null=True, blank=True)
