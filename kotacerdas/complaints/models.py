@@ -183,6 +183,8 @@ class Complaint(models.Model):
     reporter_phone = models.CharField(max_length=20, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_nik = models.CharField(max_length=16, blank=True)
+    # Secret for the reporter's confirm/rate/reopen link (reporters without an account have only this).
+    access_token = models.CharField(max_length=43, blank=True)
     is_rahasia = models.BooleanField(_("rahasia"), default=False)
     is_anonim = models.BooleanField(_("anonim"), default=False)
 

@@ -1,0 +1,28 @@
+"""Periodic complaint work, run by the Huey consumer. Thin: each calls a domain function."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from kotacerdas.complaints import sweeps
+from kotacerdas.core import notify
+
+log = logging.getLogger("kotacerdas.complaints")
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("complaints-sla-sweep")
+def sla_sweep() -> dict[str, int]:
+    counts = sweeps.sweep()
+    if counts:
+        log.info("SLA sweep: %s", counts)
+    return counts
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("notifications-retry")
+def retry_notifications() -> int:
+    return notify.retry_unsent()
