@@ -246,7 +246,11 @@ LOGGING = {
     "filters": {"mask_pii": {"()": "kotacerdas.core.logging.MaskPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Huey installs its own handler unless told otherwise; route it through ours so masking applies once.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,4 @@
-"""Reachability checks for /healthz: the database, the task broker and whether a worker has been seen lately."""
+"""Reachability checks for /healthz: the database, the task broker and whether a worker was seen lately."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import time
 from django.conf import settings
 from django.db import connection
 
-# The worker writes this heartbeat key through the broker every minute (core.tasks.heartbeat).
+# The worker writes this key into the broker's result store every minute and when it starts
+# (kotacerdas.core.tasks); 180 s tolerates two missed beats before /healthz calls the worker down.
 HEARTBEAT_KEY = "kotacerdas:worker-heartbeat"
 HEARTBEAT_FRESH_SECONDS = 180
 
@@ -29,7 +30,8 @@ def broker_and_worker() -> tuple[dict[str, object], dict[str, object]]:
         beat = HUEY.get(HEARTBEAT_KEY, peek=True)
         broker = {"kind": kind, "ok": True, "pending": HUEY.pending_count()}
     except Exception as exc:  # noqa: BLE001
-        return {"kind": kind, "ok": False, "error": exc.__class__.__name__}, {"ok": False, "last_seen": None}
+        broker = {"kind": kind, "ok": False, "error": exc.__class__.__name__}
+        return broker, {"ok": False, "last_seen_seconds_ago": None}
     age = None if beat is None else time.time() - float(beat)
     worker = {"ok": age is not None and age < HEARTBEAT_FRESH_SECONDS,
               "last_seen_seconds_ago": None if age is None else round(age)}
