@@ -6,4 +6,4 @@ from kotacerdas.core.models import SiteSettings
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site": SiteSettings.load()}
+    return {"site": getattr(request, "site_settings", None) or SiteSettings.load()}
