@@ -146,3 +146,13 @@ def _fresh_calendar():
     deadlines.clear_cache()
     yield
     deadlines.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """A request in English must not leave English active for the next test."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")

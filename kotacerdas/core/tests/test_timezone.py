@@ -21,3 +21,11 @@ def test_it_shows_times_in_the_city_zone(db):
     CityTimezoneMiddleware(view)(RequestFactory().get("/"))
     assert seen["zone"] == "Asia/Makassar"
     assert timezone.get_current_timezone_name() == "Asia/Jakarta"  # deactivated afterwards
+
+
+def test_it_speaks_indonesian_even_to_an_english_browser_until_english_is_chosen(client, db):
+    resp = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert resp.headers["Content-Language"] == "id"
+    client.cookies["django_language"] = "en"
+    resp = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert resp.headers["Content-Language"] == "en"
