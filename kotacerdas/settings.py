@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kotacerdas.agencies",
     "kotacerdas.accounts",
     "kotacerdas.complaints",
+    "kotacerdas.open311",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from kotacerdas.agencies.models import Agency
 from kotacerdas.complaints.models import OPEN_STATUSES, Category, Channel, Complaint, Status
 from kotacerdas.regions.models import Level, Region
 
+ALL = _("Semua")
 SLA_CHOICES = [
     ("terlambat", _("Melewati tenggat")),
     ("peringatan", _("Peringatan (≥ 50%)")),
@@ -30,26 +31,33 @@ QUEUE_CHOICES = [
 ]
 
 
+class IndonesianOrderingFilter(filters.OrderingFilter):
+    descending_fmt = _("%s (terbalik)")
+
+
 class ComplaintFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Cari"))
-    queue = filters.ChoiceFilter(choices=QUEUE_CHOICES, method="filter_queue", label=_("Antrean"))
+    queue = filters.ChoiceFilter(choices=QUEUE_CHOICES, method="filter_queue", label=_("Antrean"), empty_label=ALL)
     status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), field_name="category",
-                                         to_field_name="code", label=_("Kategori"))
+                                         to_field_name="code", label=_("Kategori"), empty_label=ALL)
     agency = filters.ModelChoiceFilter(queryset=Agency.objects.filter(is_active=True), field_name="agency",
-                                       to_field_name="code", label=_("OPD"))
+                                       to_field_name="code", label=_("OPD"), empty_label=ALL)
     kecamatan = filters.ModelChoiceFilter(queryset=Region.objects.filter(level=Level.KECAMATAN),
-                                          field_name="kecamatan", to_field_name="code", label=_("Kecamatan"))
+                                          field_name="kecamatan", to_field_name="code", label=_("Kecamatan"),
+                                          empty_label=ALL)
     kelurahan = filters.ModelChoiceFilter(queryset=Region.objects.filter(level__in=[Level.KELURAHAN, Level.DESA]),
-                                          field_name="kelurahan", to_field_name="code", label=_("Kelurahan"))
-    channel = filters.ChoiceFilter(choices=Channel.choices, label=_("Kanal"))
-    sla = filters.ChoiceFilter(choices=SLA_CHOICES, method="filter_sla", label=_("Tenggat"))
+                                          field_name="kelurahan", to_field_name="code", label=_("Kelurahan"),
+                                          empty_label=ALL)
+    channel = filters.ChoiceFilter(choices=Channel.choices, label=_("Kanal"), empty_label=ALL)
+    sla = filters.ChoiceFilter(choices=SLA_CHOICES, method="filter_sla", label=_("Tenggat"), empty_label=ALL)
     created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Dari tanggal"))
     created_before = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Sampai tanggal"))
     is_rahasia = filters.BooleanFilter(label=_("Rahasia"))
-    ordering = filters.OrderingFilter(
+    ordering = IndonesianOrderingFilter(
         fields=(("created_at", "created"), ("stage_due_at", "due"), ("updated_at", "updated")),
-        label=_("Urutan"),
+        field_labels={"created_at": _("Masuk"), "stage_due_at": _("Tenggat"), "updated_at": _("Diperbarui")},
+        label=_("Urutan"), empty_label=_("Bawaan: tenggat terdekat"),
     )
 
     class Meta:

@@ -312,6 +312,9 @@ class Photo(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
 
 class Subscription(models.Model):
     """Someone who follows a case: the reporter, a supporter (dukung), or staff who asked."""
@@ -329,6 +332,9 @@ class Subscription(models.Model):
                                     condition=models.Q(user__isnull=False)),
         ]
 
+    def __str__(self) -> str:
+        return f"subscription #{self.pk} on complaint {self.complaint_id}"
+
 
 class TrackingCounter(models.Model):
     """Per-prefix, per-year sequence for tracking numbers (MRK-2026-000123); incremented under a row lock."""
@@ -339,3 +345,6 @@ class TrackingCounter(models.Model):
 
     class Meta:
         unique_together = [("prefix", "year")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

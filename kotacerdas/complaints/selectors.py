@@ -92,7 +92,16 @@ def staff_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
 
 
 def public_photos(complaint: Complaint) -> QuerySet[Photo]:
-    return complaint.photos.all()
+    """Photos of the report and of public responses; those attached to an internal note stay with staff."""
+    return complaint.photos.filter(Q(event__isnull=True) | Q(event__is_public=True))
+
+
+def by_tracking_for_reporter(tracking_no: str, user: Any, token: str) -> Complaint | None:
+    """Any complaint by number, but only for its reporter (logged in, or holding the secret link)."""
+    from kotacerdas.complaints.actions import is_reporter
+
+    complaint = _base().filter(tracking_no=tracking_no.strip().upper()).first()
+    return complaint if complaint is not None and is_reporter(user, complaint, token) else None
 
 
 def queue_counts(user: Any) -> dict[str, int]:

@@ -103,6 +103,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"
+
 
 class NoticeChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -126,3 +129,6 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.subject}"
