@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kotacerdas.accounts",
     "kotacerdas.complaints",
     "kotacerdas.open311",
+    "kotacerdas.lapor",
 ]
 
 MIDDLEWARE = [
