@@ -156,3 +156,36 @@ def _indonesian():
     translation.activate("id")
     yield
     translation.activate("id")
+
+
+def _insert_migration_rows() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from kotacerdas.core import deadlines
+
+    for module in ("kotacerdas.complaints.migrations.0002_default_sla_rules",
+                   "kotacerdas.core.migrations.0002_cuti_bersama_2026"):
+        importlib.import_module(module).insert(apps, None)
+    deadlines.clear_cache()
+
+
+@pytest.fixture
+def migration_rows(transactional_db: None) -> None:
+    """Puts back the rows data migrations insert (general SLA rules, 2026 holidays and cuti bersama).
+
+    A transactional test ends with a flush that empties every table, data-migration rows included, so the next
+    one would find no SlaRule. `serialized_rollback=True` is not the cure: after a plain transactional test its
+    reload collides with the content types the flush re-created (IntegrityError).
+    """
+    _insert_migration_rows()
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if ("live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+            or (marker is not None and marker.kwargs.get("transaction"))):
+        request.getfixturevalue("transactional_db")
+        _insert_migration_rows()

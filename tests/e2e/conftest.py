@@ -88,3 +88,12 @@ def login() -> Callable[..., None]:
 def screenshot() -> Callable[[Any, str], Path]:
     """`screenshot(page, name)` -> path of test-results/screens/<name>.png."""
     return save_screenshot
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Photos uploaded during a journey go to the test's tmp dir, not data/media (the live server shares settings)."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
