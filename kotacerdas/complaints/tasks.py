@@ -26,3 +26,14 @@ def sla_sweep() -> dict[str, int]:
 @lock_task("notifications-retry")
 def retry_notifications() -> int:
     return notify.retry_unsent()
+
+
+@db_periodic_task(crontab(hour="2", minute="0"))
+@lock_task("complaints-retrain-classifier")
+def retrain_classifier() -> str:
+    """Daily at 02:00, when nobody is filing: yesterday's dispositions teach the category/OPD suggestions."""
+    from kotacerdas.complaints import classifier
+
+    report = classifier.train()
+    log.info("classifier: %s", report.summary())
+    return report.version or report.message
