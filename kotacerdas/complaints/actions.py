@@ -419,11 +419,21 @@ def check_dispose(user: Any, complaint: Complaint, agency: Agency | None) -> Age
 
 @transaction.atomic
 def do_dispose(user: Any, complaint: Complaint, agency: Agency, *, message: str = "",
-               is_rahasia: bool | None = None, is_anonim: bool | None = None,
+               is_rahasia: bool | None = None, is_anonim: bool | None = None, category: Category | None = None,
                now: datetime | None = None) -> Complaint:
-    """Verifikasi: forwards the case to the OPD; the OPD's 5 hk clock starts now."""
+    """Verifikasi: forwards the case to the OPD; the OPD's 5 hk clock starts now.
+
+    The coordinator may correct the category at the same time (e.g. on the text classifier's suggestion); the
+    change is recorded in the event so the classifier learns from confirmed labels.
+    """
     now = _now(now)
     complaint = _lock(complaint)
+    recategorised = None
+    if category is not None and category.pk != complaint.category_id:
+        if not category.is_active:
+            _fail("category", _("Kategori tidak aktif."))
+        recategorised = {"from_category": complaint.category.code, "to_category": category.code}
+        complaint.category = category
     if is_rahasia is not None or is_anonim is not None:
         _apply_flags(user, complaint, is_rahasia, is_anonim, _("Ditetapkan saat verifikasi"), now)
     before = complaint.status
@@ -434,7 +444,8 @@ def do_dispose(user: Any, complaint: Complaint, agency: Agency, *, message: str 
     _start_stage(complaint, SlaStage.RESPOND, now)
     _event(complaint, EventKind.DISPOSISI, actor=user, now=now, from_status=before, public=True,
            message=message or _("Aduan telah diverifikasi dan diteruskan ke %(opd)s.") % {"opd": agency.name},
-           agency=agency, data={"suggested": complaint.routing_rule.agency_id if complaint.routing_rule_id else None})
+           agency=agency, data={"suggested": complaint.routing_rule.agency_id if complaint.routing_rule_id else None,
+                                **(recategorised or {})})
     _save(complaint)
     notifications.dispositioned(complaint)
     return complaint

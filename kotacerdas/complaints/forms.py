@@ -191,6 +191,8 @@ def _agency_field(label: Any) -> AgencyChoiceField:
 
 
 class DisposeForm(ActionForm):
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True).order_by("group", "name"),
+                                      label=_("Kategori"), required=False, empty_label=_("— Tetap —"))
     agency = _agency_field(_("OPD tujuan"))
     message = forms.CharField(label=_("Pesan untuk pelapor (tidak wajib)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

@@ -96,6 +96,10 @@ def public_photos(complaint: Complaint) -> QuerySet[Photo]:
     return complaint.photos.filter(Q(event__isnull=True) | Q(event__is_public=True))
 
 
+def staff_photos(complaint: Complaint) -> QuerySet[Photo]:
+    return complaint.photos.select_related("event")
+
+
 def by_tracking_for_reporter(tracking_no: str, user: Any, token: str) -> Complaint | None:
     """Any complaint by number, but only for its reporter (logged in, or holding the secret link)."""
     from kotacerdas.complaints.actions import is_reporter

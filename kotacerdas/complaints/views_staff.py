@@ -29,6 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from kotacerdas.accounts import selectors as people
 from kotacerdas.accounts.models import Role
+from kotacerdas.agencies.models import Agency
 from kotacerdas.complaints import actions, exports, selectors, sla
 from kotacerdas.complaints.filtersets import QUEUE_CHOICES, ComplaintFilterSet
 from kotacerdas.complaints.forms import (
@@ -46,7 +47,7 @@ from kotacerdas.complaints.forms import (
     ResumeForm,
     ReviewForm,
 )
-from kotacerdas.complaints.models import OPEN_STATUSES, Complaint, PhotoKind, Status
+from kotacerdas.complaints.models import OPEN_STATUSES, Category, Complaint, PhotoKind, Status
 from kotacerdas.core import deadlines
 
 QUEUE_PAGE_SIZE = 50
@@ -149,7 +150,8 @@ def _files(request: HttpRequest) -> list[Any]:
 def _run_dispose(request: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
     agency = actions.check_dispose(request.user, c, d.get("agency"))
     actions.do_dispose(request.user, c, agency, message=d.get("message", ""),
-                       is_rahasia=bool(d.get("is_rahasia")), is_anonim=bool(d.get("is_anonim")))
+                       is_rahasia=bool(d.get("is_rahasia")), is_anonim=bool(d.get("is_anonim")),
+                       category=d.get("category"))
     return _("Aduan diverifikasi dan diteruskan ke %(opd)s.") % {"opd": agency.name}
 
 
@@ -259,6 +261,7 @@ ACTIONS: list[CaseAction] = [
                _coordinator_in(Status.BARU, Status.TUNDA), _run_dispose,
                help=gettext_lazy("Teruskan ke OPD yang berwenang. Usulan OPD berasal dari tabel disposisi."),
                form_kwargs=lambda c: {"initial": {
+                   "category": c.category_id,
                    "agency": c.routing_rule.agency_id if c.routing_rule_id else None,
                    "is_rahasia": c.is_rahasia, "is_anonim": c.is_anonim}}),
     CaseAction("tunda", gettext_lazy("Tunda (minta informasi)"), ReasonForm,
@@ -352,7 +355,7 @@ def case_context(request: HttpRequest, complaint: Complaint,
                  bound: tuple[str, Form] | None = None) -> dict[str, Any]:
     user = request.user
     now = timezone.now()
-    photos = list(selectors.public_photos(complaint).select_related("event"))
+    photos = list(selectors.staff_photos(complaint))
     return {
         "c": complaint,
         "timeline": selectors.staff_timeline(complaint),
@@ -361,11 +364,30 @@ def case_context(request: HttpRequest, complaint: Complaint,
         "photos_after": [p for p in photos if p.kind == PhotoKind.AFTER],
         "sla": sla_progress(complaint, now),
         "suggested_agency": complaint.routing_rule.agency if complaint.routing_rule_id else None,
+        "text_suggestion": text_suggestion(user, complaint),
         "actions": available_actions(user, complaint, bound),
         "can_see_identity": selectors.can_see_identity(user, complaint),
         "reporter_label": selectors.public_reporter_label(complaint),
         "row_state": row_state(complaint, now),
         "children": selectors.complaints_for(user).filter(parent=complaint),
+    }
+
+
+def text_suggestion(user: Any, complaint: Complaint) -> dict[str, Any] | None:
+    """The classifier's guess of category and OPD for a case awaiting verification; the coordinator decides."""
+    from kotacerdas.complaints import classifier
+
+    if complaint.status not in (Status.BARU, Status.TUNDA) or not actions.is_coordinator(user):
+        return None
+    guess = classifier.suggest(complaint.title, complaint.description)
+    if guess is None:
+        return None
+    return {
+        "category": Category.objects.filter(code=guess.category_code).first(),
+        "category_confidence": round(guess.category_confidence * 100),
+        "agency": Agency.objects.filter(code=guess.agency_code).first(),
+        "agency_confidence": round(guess.agency_confidence * 100),
+        "version": guess.model_version,
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kotacerdas.complaints.models import Category, Complaint, ComplaintEvent, Outcome, Photo
+from kotacerdas.complaints.models import Category, Complaint, ComplaintEvent, Outcome, Photo, SlaStage
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -31,7 +31,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ComplaintEvent
@@ -48,9 +48,13 @@ class EventSerializer(serializers.ModelSerializer):
 
 class ComplaintSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kecamatan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kelurahan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Nullable until disposisi / when no location point was given; declared so the schema says so.
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    kecamatan = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    kelurahan = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Empty until the OPD reports / between stages; allow_blank puts "" in the documented enum.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    stage = serializers.ChoiceField(choices=SlaStage.choices, allow_blank=True, read_only=True)
     suggested_agency = serializers.SerializerMethodField()
     assigned_to = serializers.SerializerMethodField()
 
@@ -155,3 +159,13 @@ class MergeSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField()
+
+
+class MessageWithPhotosSerializer(MessageSerializer):
+    photos = serializers.ListField(child=serializers.FileField(), required=False,
+                                   help_text="JPEG or PNG photos, repeat the field for several")
+
+
+class ResolveWithPhotosSerializer(ResolveSerializer):
+    photos = serializers.ListField(child=serializers.FileField(), required=False,
+                                   help_text="JPEG or PNG photos, repeat the field for several")

@@ -294,3 +294,11 @@ def test_it_audits_flag_changes_and_identity_views(city, people):
         actions.check_set_flags(people.dewi, c, "coba-coba saja")
     actions.record_identity_view(people.adi, c)
     assert AuditLog.objects.filter(action="complaint.identity_viewed", actor=people.adi).count() == 1
+
+
+def test_it_lets_the_coordinator_correct_the_category_at_verification(city, people):
+    c = file_report(city, people.wati)
+    c = actions.do_dispose(people.adi, c, city.dishub, category=city.cat_lampu)
+    assert c.category == city.cat_lampu
+    event = c.events.get(kind=EventKind.DISPOSISI)
+    assert event.data["from_category"] == "sampah" and event.data["to_category"] == "lampu-lalu-lintas"
