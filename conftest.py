@@ -189,3 +189,13 @@ def _migration_rows_for_transactional_tests(request: pytest.FixtureRequest) -> N
             or (marker is not None and marker.kwargs.get("transaction"))):
         request.getfixturevalue("transactional_db")
         _insert_migration_rows()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_settings():
+    """Each test's database starts without the previous test's SiteSettings row."""
+    from kotacerdas.core.models import SiteSettings
+
+    SiteSettings.clear_cache()
+    yield
+    SiteSettings.clear_cache()

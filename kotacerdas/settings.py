@@ -221,6 +221,26 @@ OFFICE_HOURS_END = os.environ.get("OFFICE_HOURS_END", "16:00")
 # Complaint privacy: may the OPD handling a disposisi see an anonim reporter's identity? (egov-rules §9 rule 5, U)
 COMPLAINTS_ANONIM_VISIBLE_TO_OPD = envbool("COMPLAINTS_ANONIM_VISIBLE_TO_OPD", "0")
 
+# SP4N-LAPOR! connector (kotacerdas/lapor): off by default. LAPOR! has no public API document; the adapter talks to
+# one internal contract (kotacerdas.lapor.gateway), implemented by `python -m kotacerdas.fake_lapor` for CI and demos.
+LAPOR_ENABLED = envbool("LAPOR_ENABLED")
+LAPOR_BASE_URL = os.environ.get("LAPOR_BASE_URL", "")
+LAPOR_TOKEN = os.environ.get("LAPOR_TOKEN", "")
+LAPOR_TIMEOUT = float(os.environ.get("LAPOR_TIMEOUT", "10") or 10)
+LAPOR_MAX_ATTEMPTS = envint("LAPOR_MAX_ATTEMPTS", 20)
+LAPOR_DEAD_AFTER_HOURS = envint("LAPOR_DEAD_AFTER_HOURS", 24)
+
+# Open311: per-IP rate limit (per-key limits live on each ApiKey); trust X-Forwarded-For only behind a proxy.
+OPEN311_RATE_LIMIT_PER_IP = envint("OPEN311_RATE_LIMIT_PER_IP", 300)
+OPEN311_TRUST_X_FORWARDED_FOR = envbool("OPEN311_TRUST_X_FORWARDED_FOR")
+
+# Cache: per process by default; shared through Redis when there is one (rate limits across uvicorn workers).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("HUEY_NAME", "kotacerdas")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

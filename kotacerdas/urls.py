@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/", include("kotacerdas.open311.urls")),
-    path("lapor/", include("kotacerdas.lapor.urls")),
+    path("sp4n-lapor/", include("kotacerdas.lapor.urls")),
     path("", complaints_views.home, name="home"),
     path("", include("kotacerdas.complaints.urls")),
     # Uploaded photos. The embedded install serves them itself; behind a proxy, let the proxy serve /media/.

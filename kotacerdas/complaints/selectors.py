@@ -87,6 +87,11 @@ def public_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.filter(is_public=True).select_related("agency").order_by("at", "id")
 
 
+def public_events() -> QuerySet[ComplaintEvent]:
+    """Public timeline entries of many complaints at once (Open311 notes, feeds)."""
+    return ComplaintEvent.objects.filter(is_public=True)
+
+
 def staff_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("agency", "actor").order_by("at", "id")
 

@@ -26,10 +26,29 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return self.public_name
 
+    # Read on every request, deadline and notification: kept per process for a short while. A save clears this
+    # process's copy at once; other processes (workers, other uvicorn workers) see the change within the TTL.
+    CACHE_SECONDS = 30.0
+    _cached: tuple[float, SiteSettings] | None = None
+
     @classmethod
     def load(cls) -> SiteSettings:
+        import time
+
+        cached = cls._cached
+        if cached is not None and time.monotonic() - cached[0] < cls.CACHE_SECONDS:
+            return cached[1]
         obj, _created = cls.objects.select_related("city").get_or_create(pk=1)
+        cls._cached = (time.monotonic(), obj)
         return obj
+
+    @classmethod
+    def clear_cache(cls) -> None:
+        cls._cached = None
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        SiteSettings.clear_cache()
 
 
 class HolidayKind(models.TextChoices):

@@ -1,0 +1,187 @@
+"""Complaints as Open311 service requests: which ones are visible and which fields they show.
+
+Every read starts from `selectors.public_complaints()` (never rahasia, never archived), and every text shown is
+the masked public copy, so no response carries a reporter's name, NIK, phone or e-mail (egov-rules §9 rule 6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest
+
+from kotacerdas.complaints import selectors
+from kotacerdas.complaints.models import (
+    END_STATUSES,
+    OPEN_STATUSES,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Photo,
+    Status,
+)
+from kotacerdas.lib import pii
+from kotacerdas.open311.models import SubmittedRequest
+from kotacerdas.open311.render import w3c
+
+MAX_DESCRIPTION = 4000  # v2: description up to 4,000 characters
+
+# Internal status -> mySociety extended status (servicerequestupdates), lower case as the GET feed writes it.
+EXTENDED_STATUS = {
+    Status.BARU: "open",
+    Status.TUNDA: "investigating",
+    Status.DISPOSISI: "action_scheduled",
+    Status.DIPROSES: "in_progress",
+    Status.SELESAI: "fixed",
+    Status.TUNTAS: "fixed",
+    Status.TIDAK_TUNTAS: "no_further_action",
+    Status.BUKAN_WEWENANG: "not_councils_responsibility",
+    Status.ARSIP: "closed",
+    Status.DIGABUNG: "duplicate",
+}
+
+NOTE_TYPES = {
+    EventKind.CREATED: "submitted",
+    EventKind.REOPENED: "opened",
+    EventKind.RESUMED: "opened",
+}
+CLOSING_KINDS = {EventKind.CONFIRMED, EventKind.AUTO_CLOSED, EventKind.BUKAN_WEWENANG, EventKind.MERGED}
+
+
+@dataclass
+class Context:
+    request: HttpRequest
+    tz: str
+    extensions: bool = False
+
+
+def v2_status(status: str) -> str:
+    return "open" if status in OPEN_STATUSES else "closed"
+
+
+def statuses_for(v2: set[str]) -> list[str]:
+    found: list[str] = []
+    if "open" in v2:
+        found += list(OPEN_STATUSES)
+    if "closed" in v2:
+        found += list(END_STATUSES)
+    return found
+
+
+def _public_events() -> QuerySet[ComplaintEvent]:
+    return selectors.public_events()
+
+
+def requests_queryset(extensions: bool = False) -> QuerySet[Complaint]:
+    """Public complaints with what the v2 fields need, in a fixed number of queries whatever the page size."""
+    last = _public_events().filter(complaint=OuterRef("pk")).order_by("-at", "-id")
+    # Only public photos: one attached to an internal note stays with staff.
+    first_photo = Photo.objects.filter(Q(event__isnull=True) | Q(event__is_public=True),
+                                       complaint=OuterRef("pk")).order_by("created_at", "id")
+    qs = selectors.public_complaints().annotate(
+        o311_last_kind=Subquery(last.values("kind")[:1]),
+        o311_last_message=Subquery(last.values("message")[:1]),
+        o311_photo=Subquery(first_photo.values("image")[:1]),
+        o311_media_url=Subquery(
+            SubmittedRequest.objects.filter(complaint=OuterRef("pk")).values("media_url")[:1]
+        ),
+    )
+    if extensions:
+        qs = qs.select_related("parent").prefetch_related(
+            Prefetch("events", queryset=_public_events().order_by("at", "id"), to_attr="o311_events")
+        )
+    return qs
+
+
+def _note_text(kind: str, message: str) -> str:
+    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    message = pii.mask_personal_data((message or "").strip())
+    return f"{label}: {message}" if message else label
+
+
+def _media_url(complaint: Complaint, ctx: Context) -> str | None:
+    name = getattr(complaint, "o311_photo", None)
+    if name:
+        return ctx.request.build_absolute_uri(default_storage.url(name))
+    return getattr(complaint, "o311_media_url", None) or None
+
+
+def request_fields(c: Complaint, ctx: Context) -> dict[str, Any]:
+    """The v2 `request` element, every field always present (None when unknown), in the spec's order."""
+    closed = c.status not in OPEN_STATUSES
+    kind = getattr(c, "o311_last_kind", None)
+    data: dict[str, Any] = {
+        "service_request_id": c.tracking_no,
+        "status": v2_status(c.status),
+        "status_notes": _note_text(kind, getattr(c, "o311_last_message", "")) if kind else None,
+        "service_name": c.category.name,
+        "service_code": c.category.code,
+        "description": (c.public_description or "")[:MAX_DESCRIPTION],
+        "agency_responsible": c.agency.name if c.agency_id else None,
+        "service_notice": None,
+        "requested_datetime": w3c(c.created_at, ctx.tz),
+        "updated_datetime": w3c((c.closed_at or c.updated_at) if closed else c.updated_at, ctx.tz),
+        "expected_datetime": w3c(c.resolve_due_at or c.stage_due_at, ctx.tz),
+        "address": pii.mask_personal_data(c.address) if c.address else None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": c.lat,
+        "long": c.lon,
+        "media_url": _media_url(c, ctx),
+    }
+    if ctx.extensions:
+        parent = c.parent if c.parent_id and not c.parent.is_rahasia else None
+        data["extended_attributes"] = {
+            "title": c.public_title or None,
+            "channel": c.channel,
+            "internal_status": c.status,
+            "kecamatan": c.kecamatan.name if c.kecamatan_id else None,
+            "kelurahan": c.kelurahan.name if c.kelurahan_id else None,
+            "opd_code": c.agency.code if c.agency_id else None,
+            "lapor_tracking_id": c.lapor_tracking_id or None,
+            "duplicate_of": parent.tracking_no if parent else None,
+            "sla_due_datetime": w3c(c.stage_due_at, ctx.tz),
+            "first_response_datetime": w3c(c.first_response_at, ctx.tz),
+            "disposisi_datetime": w3c(c.dispositioned_at, ctx.tz),
+        }
+        data["notes"] = [note(e, ctx) for e in getattr(c, "o311_events", [])]
+    return data
+
+
+def note(event: ComplaintEvent, ctx: Context) -> dict[str, Any]:
+    """Chicago's `notes[]` shape: datetime, type (submitted/opened/closed/activity), summary, description."""
+    if event.kind in NOTE_TYPES:
+        kind = NOTE_TYPES[event.kind]
+    elif event.kind in CLOSING_KINDS or event.to_status in END_STATUSES:
+        kind = "closed"
+    else:
+        kind = "activity"
+    label = str(EventKind(event.kind).label) if event.kind in EventKind.values else event.kind
+    return {
+        "datetime": w3c(event.at, ctx.tz),
+        "type": kind,
+        "summary": label,
+        "description": pii.mask_personal_data(event.message or "") or None,
+    }
+
+
+def public_update_events() -> QuerySet[ComplaintEvent]:
+    """Public timeline entries of public complaints: the servicerequestupdates GET feed."""
+    return _public_events().filter(complaint__in=selectors.public_complaints().values("pk")).select_related(
+        "complaint")
+
+
+def update_fields(event: ComplaintEvent, ctx: Context) -> dict[str, Any]:
+    status = "reopen" if event.kind == EventKind.REOPENED else EXTENDED_STATUS.get(event.to_status, "open")
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": event.complaint.tracking_no,
+        "status": status,
+        "updated_datetime": w3c(event.at, ctx.tz),
+        "description": _note_text(event.kind, event.message),
+        "media_url": None,
+        "external_status_code": event.to_status or None,
+    }

@@ -1,0 +1,114 @@
+"""One data tree, two wire formats, shaped as GeoReport v2 shapes them (complaints-open311-lapor.md §2.1, §2.5).
+
+Views build plain Python values (dicts in field order, lists, str, int, float, bool, None) and this module
+writes them:
+
+- XML: `<?xml version="1.0" encoding="utf-8"?>`, no namespace, a root element, one element per item of a list
+  named by the singular of the list (`attributes` -> `attribute`), booleans as `true`/`false`, None as an empty
+  element (documented choice: every v2 field is always present, empty when unknown).
+- JSON: the Spark convention, the root wrapper dropped: a list root is a top-level array, None is `null`.
+
+Text is cleaned once before either format is written, so both carry the same characters (control characters
+that XML 1.0 cannot hold are dropped from both).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+from django.http import HttpResponse
+
+XML_TYPE = "text/xml; charset=utf-8"
+JSON_TYPE = "application/json; charset=utf-8"
+FORMATS = ("xml", "json")
+
+ITEM_NAMES = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+    "notes": "note",
+    "service_requests_updates": "request_update",
+    "service_request_updates": "request_update",
+}
+
+_XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_text(value: str) -> str:
+    return _XML_INVALID.sub("", value)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def w3c(dt: datetime | None, tz: str) -> str | None:
+    """ISO 8601 with the city's offset (+07:00 for WIB); v2 requires a zone on every datetime."""
+    if dt is None:
+        return None
+    return dt.astimezone(ZoneInfo(tz)).isoformat(timespec="seconds")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def _xml(name: str, value: Any, out: list[str]) -> None:
+    if isinstance(value, list):
+        item = ITEM_NAMES.get(name, "item")
+        out.append(f"<{name}>")
+        for v in value:
+            _xml(item, v, out)
+        out.append(f"</{name}>")
+    elif isinstance(value, dict):
+        out.append(f"<{name}>")
+        for k, v in value.items():
+            _xml(k, v, out)
+        out.append(f"</{name}>")
+    else:
+        text = _scalar(value)
+        out.append(f"<{name}>{text}</{name}>" if text else f"<{name}></{name}>")
+
+
+def to_xml(root: str, data: Any) -> str:
+    out = ['<?xml version="1.0" encoding="utf-8"?>']
+    _xml(root, _clean(data), out)
+    return "".join(out)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(_clean(data), ensure_ascii=False, separators=(",", ":"))
+
+
+def respond(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        return HttpResponse(to_json(data).encode("utf-8"), status=status, content_type=JSON_TYPE)
+    return HttpResponse(to_xml(root, data).encode("utf-8"), status=status, content_type=XML_TYPE)
+
+
+def errors(fmt: str, status: int, items: list[tuple[int, str]], headers: dict[str, str] | None = None,
+           ) -> HttpResponse:
+    """v2 error body: `<errors><error><code/><description/></error></errors>` / `[{"code":…,"description":…}]`."""
+    response = respond(fmt, "errors", [{"code": code, "description": text} for code, text in items], status)
+    for k, v in (headers or {}).items():
+        response[k] = v
+    return response
