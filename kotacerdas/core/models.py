@@ -26,6 +26,10 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return self.public_name
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        SiteSettings.clear_cache()
+
     # Read on every request, deadline and notification: kept per process for a short while. A save clears this
     # process's copy at once; other processes (workers, other uvicorn workers) see the change within the TTL.
     CACHE_SECONDS = 30.0
@@ -45,10 +49,6 @@ class SiteSettings(models.Model):
     @classmethod
     def clear_cache(cls) -> None:
         cls._cached = None
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().save(*args, **kwargs)
-        SiteSettings.clear_cache()
 
 
 class HolidayKind(models.TextChoices):
