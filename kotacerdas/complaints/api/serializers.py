@@ -71,6 +71,17 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # The original text may hold what the reporter typed about themselves; whoever may not see the
+        # reporter's identity (the OPD on an anonim case, pimpinan, operators) gets the masked public copy.
+        request = self.context.get("request")
+        from kotacerdas.complaints import selectors
+
+        if request is None or not selectors.can_see_identity(request.user, instance):
+            data["title"], data["description"] = instance.public_title, instance.public_description
+        return data
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_suggested_agency(self, obj: Complaint) -> str | None:
         return obj.routing_rule.agency.code if obj.routing_rule_id else None

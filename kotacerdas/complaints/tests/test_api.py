@@ -110,3 +110,12 @@ def test_it_serves_the_openapi_schema(db):
     resp = client_for(None).get("/api/schema/")
     assert resp.status_code == 200
     assert b"/api/v1/complaints/{id}/dispose/" in resp.content
+
+
+def test_it_gives_the_masked_text_to_whoever_may_not_see_the_reporter(city, people):
+    c = file_report(city, people.wati, is_anonim=True,
+                    description="Sampah menumpuk, hubungi saya di 081377778888 kapan saja ya pak.")
+    c = actions.do_dispose(people.adi, c, city.dlh)
+    assert "081377778888" in client_for(people.adi).get(f"/api/v1/complaints/{c.pk}/").content.decode()
+    body = client_for(people.dewi).get(f"/api/v1/complaints/{c.pk}/").content.decode()
+    assert "081377778888" not in body and "disamarkan" in body
