@@ -61,7 +61,7 @@ def do_apply_remote_update(change: RemoteChange, now: datetime | None = None) ->
     follow-ups echoed back are skipped.
     """
     now = now or timezone.now()
-    link = (LaporLink.objects.select_for_update().select_related("complaint", "complaint__agency")
+    link = (LaporLink.objects.select_for_update(of=("self",)).select_related("complaint", "complaint__agency")
             .filter(tracking_id=change.tracking_id).first())
     if link is None:
         return "unknown"
