@@ -89,15 +89,27 @@ def requests_queryset(extensions: bool = False) -> QuerySet[Complaint]:
             SubmittedRequest.objects.filter(complaint=OuterRef("pk")).values("media_url")[:1]
         ),
     )
+    # Load only what the v2 fields use: region rows carry a boundary polygon each, and the complaint row
+    # carries the staff text and reporter details, none of which an Open311 answer may show anyway.
+    fields = ["tracking_no", "status", "public_title", "public_description", "address", "lat", "lon",
+              "created_at", "updated_at", "closed_at", "resolve_due_at", "stage_due_at", "dispositioned_at",
+              "first_response_at", "channel", "lapor_tracking_id", "is_rahasia", "parent", "kelurahan", "kecamatan",
+              "category__code", "category__name", "agency__code", "agency__name"]
     if extensions:
-        qs = qs.select_related("parent").prefetch_related(
-            Prefetch("events", queryset=_public_events().order_by("at", "id"), to_attr="o311_events")
-        )
+        qs = (qs.select_related(None).select_related("category", "agency", "kelurahan", "kecamatan", "parent")
+              .only(*fields, "kelurahan__name", "kecamatan__name", "parent__tracking_no", "parent__is_rahasia")
+              .prefetch_related(
+                  Prefetch("events", queryset=_public_events().order_by("at", "id"), to_attr="o311_events")))
+    else:
+        qs = qs.select_related(None).select_related("category", "agency").only(*fields)
     return qs
 
 
+_EVENT_KINDS = frozenset(EventKind.values)
+
+
 def _note_text(kind: str, message: str) -> str:
-    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    label = str(EventKind(kind).label) if kind in _EVENT_KINDS else kind
     message = pii.mask_personal_data((message or "").strip())
     return f"{label}: {message}" if message else label
 

@@ -43,6 +43,23 @@ def adi_token(people) -> str:  # noqa: ANN001
     return Token.objects.create(user=people.adi).key
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler, which closes the database connection when a request ends.
+
+    Django's test Client detaches that signal for the same reason: the test's connection holds the open test
+    transaction (on PostgreSQL, closing it loses every row the test made).
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _load_schema() -> Any:
     """The document /api/schema/ serves, built at collection time, sent through the WSGI app.
 
