@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kotacerdas.complaints",
     "kotacerdas.open311",
     "kotacerdas.lapor",
+    "kotacerdas.sensors",
+    "kotacerdas.traffic",
 ]
 
 MIDDLEWARE = [

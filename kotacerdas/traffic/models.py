@@ -1,0 +1,311 @@
+"""ATCS registry (simpang, lengan, lajur, detektor, pengendali, fase, rencana waktu) and traffic readings.
+
+Readings: one row per (detector, interval start), inserted by `kotacerdas.traffic.ingest.TrafficHandler` through
+the shared sensor pipeline, plus three rollup tables kept incrementally on insert (see ingest.py). Rollups keep
+sums and counts, never means, so late readings add in exactly and means are derived when read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.sensors.models import CODE_VALIDATOR
+
+
+class Direction(models.TextChoices):
+    UTARA = "utara", _("Utara")
+    TIMUR_LAUT = "timur_laut", _("Timur laut")
+    TIMUR = "timur", _("Timur")
+    TENGGARA = "tenggara", _("Tenggara")
+    SELATAN = "selatan", _("Selatan")
+    BARAT_DAYA = "barat_daya", _("Barat daya")
+    BARAT = "barat", _("Barat")
+    BARAT_LAUT = "barat_laut", _("Barat laut")
+
+
+class Intersection(models.Model):
+    """A signalised intersection (simpang APILL)."""
+
+    code = models.CharField(_("kode"), max_length=64, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("nama"), max_length=200)
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    # True where the position is an estimate along the named roads, not a surveyed point.
+    approximate = models.BooleanField(_("posisi perkiraan"), default=False)
+    kecamatan = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("kecamatan"))
+    kelurahan = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("kelurahan"))
+    source = models.CharField(_("sumber"), max_length=300, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["lat", "lon"])]
+        verbose_name = _("simpang")
+        verbose_name_plural = _("simpang")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Approach(models.Model):
+    """One arm (lengan) of an intersection, named by the direction traffic comes from."""
+
+    intersection = models.ForeignKey(Intersection, on_delete=models.CASCADE, related_name="approaches")
+    direction = models.CharField(_("arah datang"), max_length=12, choices=Direction.choices)
+    name = models.CharField(_("nama jalan"), max_length=120)
+    # Effective approach width (PKJI W_E) in metres, for saturation flow.
+    width_m = models.FloatField(_("lebar efektif (m)"), validators=[MinValueValidator(1), MaxValueValidator(40)])
+    lanes = models.PositiveSmallIntegerField(_("jumlah lajur"), default=1,
+                                             validators=[MinValueValidator(1), MaxValueValidator(8)])
+
+    class Meta:
+        ordering = ["intersection", "direction"]
+        constraints = [models.UniqueConstraint(fields=["intersection", "direction"], name="traffic_approach_dir")]
+        verbose_name = _("lengan simpang")
+        verbose_name_plural = _("lengan simpang")
+
+    def __str__(self) -> str:
+        return f"{self.intersection.code} {self.get_direction_display()} ({self.name})"
+
+
+class Movement(models.TextChoices):
+    LURUS = "lurus", _("Lurus")
+    KIRI = "kiri", _("Belok kiri")
+    KANAN = "kanan", _("Belok kanan")
+    LURUS_KIRI = "lurus_kiri", _("Lurus + kiri")
+    LURUS_KANAN = "lurus_kanan", _("Lurus + kanan")
+    SEMUA = "semua", _("Semua arah")
+
+
+class Lane(models.Model):
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="lane_set")
+    number = models.PositiveSmallIntegerField(_("nomor lajur (1 = paling kiri)"), validators=[MinValueValidator(1)])
+    movement = models.CharField(_("gerakan"), max_length=12, choices=Movement.choices, default=Movement.SEMUA)
+    width_m = models.FloatField(_("lebar (m)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["approach", "number"]
+        constraints = [models.UniqueConstraint(fields=["approach", "number"], name="traffic_lane_number")]
+        verbose_name = _("lajur")
+        verbose_name_plural = _("lajur")
+
+    def __str__(self) -> str:
+        return f"{self.approach} #{self.number}"
+
+
+class DetectorKind(models.TextChoices):
+    LOOP = "loop", _("Loop induktif")
+    CAMERA = "camera", _("Kamera")
+    RADAR = "radar", _("Radar")
+
+
+class Detector(models.Model):
+    """A counting point on an approach (or one lane of it); its `code` is how devices name it."""
+
+    code = models.CharField(_("kode"), max_length=64, unique=True, validators=[CODE_VALIDATOR])
+    kind = models.CharField(_("jenis"), max_length=8, choices=DetectorKind.choices)
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="detectors")
+    lane = models.ForeignKey(Lane, null=True, blank=True, on_delete=models.SET_NULL, related_name="detectors")
+    # The device that sends its data (a controller or camera box); gateways may send for any detector.
+    device = models.ForeignKey("sensors.Device", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="detectors", verbose_name=_("perangkat"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("detektor")
+        verbose_name_plural = _("detektor")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SignalController(models.Model):
+    intersection = models.OneToOneField(Intersection, on_delete=models.CASCADE, related_name="controller")
+    code = models.CharField(_("kode"), max_length=64, unique=True, validators=[CODE_VALIDATOR])
+    model = models.CharField(_("merek/tipe"), max_length=120, blank=True)
+    device = models.ForeignKey("sensors.Device", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="controllers", verbose_name=_("perangkat"))
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("pengendali APILL")
+        verbose_name_plural = _("pengendali APILL")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def current_plan(self, at: datetime | None = None) -> TimingPlan | None:
+        return self.plans.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from").first()
+
+
+class Phase(models.Model):
+    controller = models.ForeignKey(SignalController, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField(_("nomor fase"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("nama"), max_length=120, blank=True)
+    approaches = models.ManyToManyField(Approach, blank=True, related_name="phases",
+                                        verbose_name=_("lengan yang mendapat hijau"))
+
+    class Meta:
+        ordering = ["controller", "number"]
+        constraints = [models.UniqueConstraint(fields=["controller", "number"], name="traffic_phase_number")]
+        verbose_name = _("fase")
+        verbose_name_plural = _("fase")
+
+    def __str__(self) -> str:
+        return f"{self.controller.code} F{self.number}"
+
+
+class TimingPlan(models.Model):
+    """A fixed-time plan: cycle, total lost time per cycle, and green per phase (PhaseGreen), from a date."""
+
+    controller = models.ForeignKey(SignalController, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField(_("nama"), max_length=120)
+    cycle_s = models.PositiveSmallIntegerField(_("waktu siklus (detik)"),
+                                               validators=[MinValueValidator(20), MaxValueValidator(300)])
+    lost_time_s = models.PositiveSmallIntegerField(_("waktu hilang total (detik)"),
+                                                   validators=[MaxValueValidator(120)])
+    effective_from = models.DateTimeField(_("berlaku sejak"))
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["controller", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["controller", "effective_from"], name="traffic_plan_from")]
+        verbose_name = _("rencana waktu sinyal")
+        verbose_name_plural = _("rencana waktu sinyal")
+
+    def __str__(self) -> str:
+        return f"{self.controller.code} {self.name} (c={self.cycle_s}s)"
+
+
+class PhaseGreen(models.Model):
+    plan = models.ForeignKey(TimingPlan, on_delete=models.CASCADE, related_name="greens")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="greens")
+    green_s = models.PositiveSmallIntegerField(_("waktu hijau (detik)"),
+                                               validators=[MinValueValidator(1), MaxValueValidator(240)])
+
+    class Meta:
+        ordering = ["plan", "phase__number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "phase"], name="traffic_green_phase")]
+        verbose_name = _("waktu hijau fase")
+        verbose_name_plural = _("waktu hijau fase")
+
+    def __str__(self) -> str:
+        return f"{self.phase}: {self.green_s}s"
+
+
+# Readings -------------------------------------------------------------------------------------------------------
+
+
+class TrafficReading(models.Model):
+    """Raw: one detector, one interval. Pruned after TRAFFIC_RAW_RETENTION_DAYS; rollups are kept."""
+
+    id = models.BigAutoField(primary_key=True)
+    detector = models.ForeignKey(Detector, on_delete=models.CASCADE, related_name="readings")
+    start = models.DateTimeField(_("awal interval"))
+    seconds = models.PositiveIntegerField(_("lama interval (detik)"))
+    motor = models.PositiveIntegerField(_("sepeda motor"), null=True, blank=True)
+    car = models.PositiveIntegerField(_("kendaraan ringan"), null=True, blank=True)
+    heavy = models.PositiveIntegerField(_("kendaraan berat"), null=True, blank=True)
+    # All vehicles; may exceed motor + car + heavy when the device does not classify every vehicle.
+    vehicles = models.PositiveIntegerField(_("jumlah kendaraan"), null=True, blank=True)
+    flow = models.FloatField(_("arus (kend/jam)"), null=True, blank=True)
+    speed = models.FloatField(_("kecepatan rata-rata (km/jam)"), null=True, blank=True)
+    occupancy = models.FloatField(_("okupansi (%)"), null=True, blank=True)
+    source = models.CharField(_("kanal"), max_length=4)
+    received_at = models.DateTimeField(_("diterima"))
+
+    class Meta:
+        ordering = ["detector", "start"]
+        constraints = [models.UniqueConstraint(fields=["detector", "start"], name="traffic_reading_once")]
+        # (detector, start) unique index serves per-detector ranges; this one serves pruning and city-wide ranges.
+        indexes = [models.Index(fields=["start"], name="traffic_reading_start")]
+        verbose_name = _("data lalu lintas mentah")
+        verbose_name_plural = _("data lalu lintas mentah")
+
+    def __str__(self) -> str:
+        return f"{self.detector_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class Rollup(models.Model):
+    """Sums over one detector and one bucket; means are derived (see properties)."""
+
+    detector = models.ForeignKey(Detector, on_delete=models.CASCADE, related_name="+")
+    bucket_start = models.DateTimeField(_("awal periode"))
+    readings = models.PositiveIntegerField(_("jumlah data"), default=0)
+    seconds = models.PositiveIntegerField(_("detik teramati"), default=0)
+    # Seconds covered by readings that carried a vehicle count: flow = vehicles * 3600 / count_seconds.
+    count_seconds = models.PositiveIntegerField(default=0)
+    vehicles = models.PositiveIntegerField(default=0)
+    motor = models.PositiveIntegerField(default=0)
+    car = models.PositiveIntegerField(default=0)
+    heavy = models.PositiveIntegerField(default=0)
+    speed_sum = models.FloatField(default=0)  # sum of interval mean speeds
+    speed_n = models.PositiveIntegerField(default=0)  # intervals that reported a speed
+    occupancy_sum = models.FloatField(default=0)  # sum of occupancy% x seconds (time-weighted)
+    occupancy_seconds = models.PositiveIntegerField(default=0)
+
+    BUCKET_SECONDS = 0
+
+    class Meta:
+        abstract = True
+        ordering = ["detector", "bucket_start"]
+
+    def __str__(self) -> str:
+        return f"{self.detector_id} {self.bucket_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def flow_vph(self) -> float | None:
+        return self.vehicles * 3600 / self.count_seconds if self.count_seconds else None
+
+    @property
+    def mean_speed(self) -> float | None:
+        return self.speed_sum / self.speed_n if self.speed_n else None
+
+    @property
+    def mean_occupancy(self) -> float | None:
+        return self.occupancy_sum / self.occupancy_seconds if self.occupancy_seconds else None
+
+
+class Rollup5Min(Rollup):
+    BUCKET_SECONDS = 300
+
+    class Meta(Rollup.Meta):
+        constraints = [models.UniqueConstraint(fields=["detector", "bucket_start"], name="traffic_rollup5_once")]
+        indexes = [models.Index(fields=["bucket_start"], name="traffic_rollup5_bucket")]
+        verbose_name = _("rekap 5 menit")
+        verbose_name_plural = _("rekap 5 menit")
+
+
+class Rollup15Min(Rollup):
+    BUCKET_SECONDS = 900
+
+    class Meta(Rollup.Meta):
+        constraints = [models.UniqueConstraint(fields=["detector", "bucket_start"], name="traffic_rollup15_once")]
+        indexes = [models.Index(fields=["bucket_start"], name="traffic_rollup15_bucket")]
+        verbose_name = _("rekap 15 menit")
+        verbose_name_plural = _("rekap 15 menit")
+
+
+class RollupHour(Rollup):
+    BUCKET_SECONDS = 3600
+
+    class Meta(Rollup.Meta):
+        constraints = [models.UniqueConstraint(fields=["detector", "bucket_start"], name="traffic_rollup60_once")]
+        indexes = [models.Index(fields=["bucket_start"], name="traffic_rollup60_bucket")]
+        verbose_name = _("rekap per jam")
+        verbose_name_plural = _("rekap per jam")
+
+
+ROLLUPS: tuple[type[Rollup], ...] = (Rollup5Min, Rollup15Min, RollupHour)
