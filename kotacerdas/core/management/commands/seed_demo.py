@@ -50,7 +50,7 @@ class Command(BaseCommand):
         summary = demo_city.setup_city()
         agencies = summary.agencies
         self.stdout.write(
-            f"Kota {summary.city.name} siap: {agencies.total} OPD ({len(agencies.created)} baru), "
+            f"{summary.city.name} siap: {agencies.total} OPD ({len(agencies.created)} baru), "
             f"{summary.categories} kategori, {summary.rules} aturan disposisi ditulis, "
             f"{len(summary.accounts)} akun demo (kata sandi {demo_city.DEMO_PASSWORD})."
         )
