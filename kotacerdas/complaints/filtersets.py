@@ -6,6 +6,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.complaints.models import OPEN_STATUSES, Category, Channel, Complaint, Status
@@ -56,7 +57,8 @@ class ComplaintFilterSet(filters.FilterSet):
     is_rahasia = filters.BooleanFilter(label=_("Rahasia"))
     ordering = IndonesianOrderingFilter(
         fields=(("created_at", "created"), ("stage_due_at", "due"), ("updated_at", "updated")),
-        field_labels={"created_at": _("Masuk"), "stage_due_at": _("Tenggat"), "updated_at": _("Diperbarui")},
+        field_labels={"created_at": pgettext_lazy("tanggal", "Masuk"), "stage_due_at": _("Tenggat"),
+                      "updated_at": _("Diperbarui")},
         label=_("Urutan"), empty_label=_("Bawaan: tenggat terdekat"),
     )
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.agencies.models import Agency
@@ -34,11 +36,19 @@ class MultiplePhotoField(forms.FileField):
         return list(data) if isinstance(data, list | tuple) else [data]
 
 
+def _photo_help() -> str:
+    return gettext("Maksimal %(n)d foto JPEG, PNG atau WebP, masing-masing paling besar 10 MB.") % {
+        "n": images.MAX_PHOTOS}
+
+
+# Formatted lazily: the language is chosen per request, long after this module is imported.
+PHOTO_HELP = lazy(_photo_help, str)()
+
+
 def _photos_field(label: Any, help_text: Any = None) -> forms.FileField:
     return MultiplePhotoField(
         label=label, required=False,
-        help_text=help_text or _("Maksimal %(n)d foto JPEG, PNG atau WebP, masing-masing paling besar 10 MB.")
-        % {"n": images.MAX_PHOTOS},
+        help_text=help_text or PHOTO_HELP,
         widget=MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True}),
     )
 
