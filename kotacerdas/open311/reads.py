@@ -121,7 +121,39 @@ def _media_url(complaint: Complaint, ctx: Context) -> str | None:
     return getattr(complaint, "o311_media_url", None) or None
 
 
-def request_fields(c: Complaint, ctx: Context) -> dict[str, Any]:
+class _Named:
+    __slots__ = ("code", "name")
+
+    def __init__(self, name: str | None, code: str | None) -> None:
+        self.name, self.code = name, code
+
+
+# What request_fields reads in a plain (no extensions) answer, fetched as values() rows.
+_PLAIN_FIELDS = ("tracking_no", "status", "public_description", "address", "lat", "lon", "created_at", "updated_at",
+                 "closed_at", "resolve_due_at", "stage_due_at", "agency_id", "o311_last_kind", "o311_last_message",
+                 "o311_photo", "o311_media_url")
+
+
+class _PlainRow:
+    """A values() row that answers request_fields' attribute reads without building three model instances.
+
+    Profiled on a 1,000-row answer: model instantiation was half of the ORM time (bench/open311.py).
+    """
+
+    __slots__ = (*_PLAIN_FIELDS, "category", "agency")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        for name in _PLAIN_FIELDS:
+            setattr(self, name, row[name])
+        self.category = _Named(row["category__name"], row["category__code"])
+        self.agency = _Named(row["agency__name"], None)
+
+
+def plain_rows(qs: QuerySet[Complaint]) -> list[_PlainRow]:
+    return [_PlainRow(row) for row in qs.values(*_PLAIN_FIELDS, "category__name", "category__code", "agency__name")]
+
+
+def request_fields(c: Complaint | _PlainRow, ctx: Context) -> dict[str, Any]:
     """The v2 `request` element, every field always present (None when unknown), in the spec's order."""
     closed = c.status not in OPEN_STATUSES
     kind = getattr(c, "o311_last_kind", None)

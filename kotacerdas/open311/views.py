@@ -215,7 +215,8 @@ def _list(request: HttpRequest, fmt: str, site: SiteSettings) -> HttpResponse:
     else:
         qs = qs[:MAX_REQUESTS]
     ctx = _ctx(request, site, extensions)
-    return render.respond(fmt, "service_requests", [reads.request_fields(c, ctx) for c in qs])
+    rows = qs if extensions else reads.plain_rows(qs)
+    return render.respond(fmt, "service_requests", [reads.request_fields(c, ctx) for c in rows])
 
 
 @endpoint("GET")
