@@ -238,3 +238,121 @@ def do_import(user: Any, checked: list[CheckedIntersection], *, is_demo: bool = 
                      counts)
     events.publish("traffic.registry_changed", counts)
     return counts
+
+
+# Alarms ------------------------------------------------------------------------------------------------------------
+# Raised and cleared by the detection task (kotacerdas.traffic.alarms) or the daily health check; acknowledged and
+# cleared by hand by operators. Every change lands in core.AuditLog and reaches the Command Center as a
+# "traffic.alarm" event after commit.
+
+
+def alarm_payload(alarm: Any) -> dict[str, Any]:
+    """What the Command Center and the SSE stream get: enough to draw and link the alarm, nothing personal."""
+    inter = alarm.intersection
+    return {
+        "id": alarm.pk, "kind": alarm.kind, "state": alarm.state, "method": alarm.method, "key": alarm.key,
+        "intersection_id": inter.pk, "intersection": inter.code, "intersection_name": inter.name,
+        "lat": inter.lat, "lon": inter.lon, "approach_id": alarm.approach_id, "detector_id": alarm.detector_id,
+        "detector": alarm.detector.code if alarm.detector_id else None,
+        "raised_at": alarm.raised_at.isoformat(), "score": alarm.score, "reason": alarm.reason,
+        "acknowledged_at": alarm.acknowledged_at.isoformat() if alarm.acknowledged_at else None,
+        "cleared_at": alarm.cleared_at.isoformat() if alarm.cleared_at else None,
+    }
+
+
+def _now(now: datetime | None) -> datetime:
+    from django.utils import timezone
+
+    return now or timezone.now()
+
+
+def _locked(pk: int) -> Any:
+    from kotacerdas.traffic.models import Alarm
+
+    # of=("self",): PostgreSQL cannot lock the nullable side of the detector outer join.
+    return Alarm.objects.select_for_update(of=("self",)).select_related("intersection", "detector").get(pk=pk)
+
+
+def do_raise(*, kind: str, method: str, key: str, intersection: Intersection, raised_at: datetime,
+             approach: Approach | None = None, detector: Detector | None = None, score: float | None = None,
+             reason: str = "") -> Any | None:
+    """Open an alarm unless one is already open for `key`; returns the new alarm or None (idempotent)."""
+    from django.db import IntegrityError
+
+    from kotacerdas.traffic.models import OPEN_ALARM_STATES, Alarm
+
+    with transaction.atomic():
+        if Alarm.objects.filter(key=key, state__in=OPEN_ALARM_STATES).exists():
+            return None
+        try:
+            with transaction.atomic():  # savepoint: a concurrent run may have raised the same key just now
+                alarm = Alarm.objects.create(kind=kind, method=method, key=key, intersection=intersection,
+                                             approach=approach, detector=detector, raised_at=raised_at,
+                                             score=score, reason=reason)
+        except IntegrityError:
+            return None
+        audit.record(None, "traffic.alarm_raised", alarm, {"kind": kind, "method": method, "key": key,
+                                                           "score": score, "reason": reason})
+        events.publish("traffic.alarm", alarm_payload(alarm))
+    return alarm
+
+
+def check_acknowledge(user: Any, alarm: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kotacerdas.traffic import selectors
+    from kotacerdas.traffic.models import AlarmState
+
+    if not selectors.can_handle_alarms(user):
+        raise PermissionDenied
+    if alarm.state != AlarmState.RAISED:
+        raise ValidationError({"state": [_("Alarm ini sudah diterima atau sudah selesai.")]})
+
+
+def do_acknowledge(user: Any, alarm: Any, *, now: datetime | None = None) -> Any:
+    from kotacerdas.traffic.models import AlarmState
+
+    with transaction.atomic():
+        alarm = _locked(alarm.pk)
+        check_acknowledge(user, alarm)  # again under the row lock: two operators may click at once
+        alarm.state = AlarmState.ACKNOWLEDGED
+        alarm.acknowledged_by = user
+        alarm.acknowledged_at = _now(now)
+        alarm.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
+        audit.record(user, "traffic.alarm_acknowledged", alarm, {"key": alarm.key})
+        events.publish("traffic.alarm", alarm_payload(alarm))
+    return alarm
+
+
+def check_clear(user: Any, alarm: Any, reason: str) -> None:
+    """A manual clear (the operator saw the road is free again) needs a reason."""
+    from django.core.exceptions import PermissionDenied
+
+    from kotacerdas.traffic import selectors
+
+    if not selectors.can_handle_alarms(user):
+        raise PermissionDenied
+    if not alarm.is_open:
+        raise ValidationError({"state": [_("Alarm ini sudah selesai.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Alasan wajib diisi.")]})
+
+
+def do_clear(alarm: Any, *, user: Any = None, reason: str = "", now: datetime | None = None) -> Any | None:
+    """Close an open alarm (user None = the detection task); None when it was already cleared (idempotent)."""
+    from kotacerdas.traffic.models import AlarmState
+
+    with transaction.atomic():
+        alarm = _locked(alarm.pk)
+        if not alarm.is_open:
+            return None
+        if user is not None:
+            check_clear(user, alarm, reason)
+        alarm.state = AlarmState.CLEARED
+        alarm.cleared_at = _now(now)
+        alarm.clear_reason = reason[:2000]
+        alarm.save(update_fields=["state", "cleared_at", "clear_reason"])
+        audit.record(user, "traffic.alarm_cleared", alarm, {"key": alarm.key, "reason": alarm.clear_reason,
+                                                            "by": "operator" if user is not None else "sistem"})
+        events.publish("traffic.alarm", alarm_payload(alarm))
+    return alarm

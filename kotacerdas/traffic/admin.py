@@ -8,8 +8,12 @@ from django.http import HttpRequest
 
 from kotacerdas.traffic import actions
 from kotacerdas.traffic.models import (
+    Alarm,
     Approach,
     Detector,
+    DetectorHealthReport,
+    DetectorPair,
+    EngineeringProfile,
     Intersection,
     Lane,
     Phase,
@@ -142,3 +146,43 @@ class RollupAdmin(ReadOnlyAdmin):
 admin.site.register(Rollup5Min, RollupAdmin)
 admin.site.register(Rollup15Min, RollupAdmin)
 admin.site.register(RollupHour, RollupAdmin)
+
+
+@admin.register(EngineeringProfile)
+class EngineeringProfileAdmin(admin.ModelAdmin):
+    list_display = ["intersection", "source"]
+    search_fields = ["intersection__code", "intersection__name"]
+
+
+@admin.register(DetectorPair)
+class DetectorPairAdmin(admin.ModelAdmin):
+    """California detection runs only on pairs an engineer defines here (positions are not guessed)."""
+
+    list_display = ["upstream", "downstream"]
+    raw_id_fields = ["upstream", "downstream"]
+
+
+@admin.register(Alarm)
+class AlarmAdmin(admin.ModelAdmin):
+    """Read-only: alarms change state only through traffic.actions (audited), from the operators' screens."""
+
+    list_display = ["raised_at", "kind", "state", "intersection", "detector", "score", "reason"]
+    list_filter = ["kind", "state"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DetectorHealthReport)
+class DetectorHealthReportAdmin(admin.ModelAdmin):
+    list_display = ["day", "detector", "healthy", "observed_share", "imputed_share"]
+    list_filter = ["healthy", "day"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

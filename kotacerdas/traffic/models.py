@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -309,3 +310,153 @@ class RollupHour(Rollup):
 
 
 ROLLUPS: tuple[type[Rollup], ...] = (Rollup5Min, Rollup15Min, RollupHour)
+
+
+# Engineering settings, alarms and detector health -------------------------------------------------------------
+
+
+class EngineeringProfile(models.Model):
+    """Per-intersection engineering inputs that PKJI gives only as tables or charts, and the controller's limits.
+
+    Absent profile = every factor 1.0 (ideal) and the library's cycle limits; see kotacerdas/traffic/engineering.py.
+    """
+
+    intersection = models.OneToOneField(Intersection, on_delete=models.CASCADE, related_name="engineering")
+    # PKJI F_HS (hambatan samping), F_G (kelandaian) and F_P (parkir), read from the PKJI tables by an engineer.
+    side_friction = models.FloatField(_("faktor hambatan samping (F_HS)"), default=1.0,
+                                      validators=[MinValueValidator(0.5), MaxValueValidator(1.2)])
+    gradient = models.FloatField(_("faktor kelandaian (F_G)"), default=1.0,
+                                 validators=[MinValueValidator(0.5), MaxValueValidator(1.2)])
+    parking = models.FloatField(_("faktor parkir (F_P)"), default=1.0,
+                                validators=[MinValueValidator(0.3), MaxValueValidator(1.2)])
+    # A local saturation-flow survey beats PKJI's 600 skr/jam per metre.
+    base_saturation_per_metre = models.FloatField(_("arus jenuh dasar per meter (skr/jam)"), null=True, blank=True,
+                                                  validators=[MinValueValidator(100), MaxValueValidator(1500)])
+    min_cycle_s = models.PositiveSmallIntegerField(_("siklus minimum (detik)"), null=True, blank=True)
+    max_cycle_s = models.PositiveSmallIntegerField(_("siklus maksimum (detik)"), null=True, blank=True)
+    min_green_s = models.PositiveSmallIntegerField(_("hijau minimum (detik)"), null=True, blank=True)
+    source = models.CharField(_("sumber nilai"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("parameter rekayasa simpang")
+        verbose_name_plural = _("parameter rekayasa simpang")
+
+    def __str__(self) -> str:
+        return f"{self.intersection.code}"
+
+
+class DetectorPair(models.Model):
+    """An upstream/downstream detector pair for the California algorithm, with its own thresholds.
+
+    The registry does not know where a detector sits along a road, so pairs are never guessed: an engineer
+    defines them. Every detector also gets the robust z-score against its own time-of-day baseline.
+    """
+
+    upstream = models.ForeignKey(Detector, on_delete=models.CASCADE, related_name="pairs_as_upstream",
+                                 verbose_name=_("detektor hulu"))
+    downstream = models.ForeignKey(Detector, on_delete=models.CASCADE, related_name="pairs_as_downstream",
+                                   verbose_name=_("detektor hilir"))
+    # Payne & Tignor defaults (kotacerdas.lib.incidents.CaliforniaThresholds); calibrate per site.
+    occdf = models.FloatField(_("T1 OCCDF (poin okupansi)"), default=8.0, validators=[MinValueValidator(0)])
+    occrdf = models.FloatField(_("T2 OCCRDF"), default=0.5, validators=[MinValueValidator(0)])
+    docctd = models.FloatField(_("T3 DOCCTD"), default=0.15, validators=[MinValueValidator(0)])
+    persistence = models.PositiveSmallIntegerField(_("persistensi (interval)"), default=1,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(6)])
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["upstream", "downstream"]
+        constraints = [models.UniqueConstraint(fields=["upstream", "downstream"], name="traffic_pair_once")]
+        verbose_name = _("pasangan detektor")
+        verbose_name_plural = _("pasangan detektor")
+
+    def __str__(self) -> str:
+        return f"{self.upstream_id} → {self.downstream_id}"
+
+
+class AlarmKind(models.TextChoices):
+    INCIDENT = "incident", _("Insiden")
+    CONGESTION = "congestion", _("Kemacetan")
+    DETECTOR = "detector", _("Gangguan detektor")
+
+
+class AlarmState(models.TextChoices):
+    RAISED = "raised", _("Aktif")
+    ACKNOWLEDGED = "acknowledged", _("Diterima operator")
+    CLEARED = "cleared", _("Selesai")
+
+
+OPEN_ALARM_STATES = (AlarmState.RAISED, AlarmState.ACKNOWLEDGED)
+
+
+class Alarm(models.Model):
+    """An incident, congestion or detector-fault alarm: raised → acknowledged → cleared.
+
+    `key` names what the alarm is about (method and detector or pair, e.g. "zscore:12", "california:12-15",
+    "health:12"); at most one open alarm per key, enforced by the database.
+    """
+
+    kind = models.CharField(_("jenis"), max_length=12, choices=AlarmKind.choices)
+    state = models.CharField(_("status"), max_length=12, choices=AlarmState.choices, default=AlarmState.RAISED)
+    method = models.CharField(_("metode"), max_length=20)
+    key = models.CharField(max_length=80)
+    intersection = models.ForeignKey(Intersection, on_delete=models.CASCADE, related_name="alarms")
+    approach = models.ForeignKey(Approach, null=True, blank=True, on_delete=models.CASCADE, related_name="alarms")
+    detector = models.ForeignKey(Detector, null=True, blank=True, on_delete=models.CASCADE, related_name="alarms")
+    raised_at = models.DateTimeField(_("muncul"))
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("diterima oleh"))
+    acknowledged_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    score = models.FloatField(_("skor"), null=True, blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+    clear_reason = models.TextField(_("alasan selesai"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(state__in=["raised", "acknowledged"]),
+                                    name="traffic_alarm_one_open"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "intersection"], name="traffic_alarm_state"),
+            models.Index(fields=["key", "raised_at"], name="traffic_alarm_key"),
+        ]
+        verbose_name = _("alarm lalu lintas")
+        verbose_name_plural = _("alarm lalu lintas")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ALARM_STATES
+
+
+class DetectorHealthReport(models.Model):
+    """kotacerdas.lib.detector_health.assess_day for one detector and one local day (from the 5-minute rollups)."""
+
+    detector = models.ForeignKey(Detector, on_delete=models.CASCADE, related_name="health_reports")
+    day = models.DateField(_("tanggal"))
+    flags = models.JSONField(_("tanda"), default=list, blank=True)  # macet, nol, hilang, tidak_wajar
+    reasons = models.JSONField(_("alasan"), default=list, blank=True)
+    expected_intervals = models.PositiveIntegerField(default=0)
+    observed_intervals = models.PositiveIntegerField(default=0)
+    imputed_intervals = models.PositiveIntegerField(default=0)
+    missing_intervals = models.PositiveIntegerField(default=0)
+    implausible_intervals = models.PositiveIntegerField(default=0)
+    longest_stuck_run = models.PositiveIntegerField(default=0)
+    observed_share = models.FloatField(_("porsi teramati"), default=0)
+    imputed_share = models.FloatField(_("porsi imputasi"), default=0)
+    healthy = models.BooleanField(_("sehat"), default=True)
+    assessed_at = models.DateTimeField(_("dinilai"))
+
+    class Meta:
+        ordering = ["-day", "detector"]
+        constraints = [models.UniqueConstraint(fields=["detector", "day"], name="traffic_health_once")]
+        indexes = [models.Index(fields=["day", "healthy"], name="traffic_health_day")]
+        verbose_name = _("kesehatan detektor")
+        verbose_name_plural = _("kesehatan detektor")
+
+    def __str__(self) -> str:
+        return f"{self.detector_id} {self.day}"
