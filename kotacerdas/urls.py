@@ -8,10 +8,12 @@ from django.views.static import serve as serve_file
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from kotacerdas.complaints import views as complaints_views
+from kotacerdas.core import sse
 from kotacerdas.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("events/stream", sse.stream, name="event-stream"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
