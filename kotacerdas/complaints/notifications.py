@@ -132,15 +132,12 @@ def sla_warning(complaint: Complaint, recipients: list[Any], level: int) -> None
 
 
 def _fmt(dt: Any) -> str:
+    """Deadlines in messages: always Indonesian month names (the reporter's language is not known here)."""
     if dt is None:
         return "-"
-    import zoneinfo
+    from kotacerdas.core.deadlines import to_local
 
-    from django.utils import timezone
-
-    from kotacerdas.core.models import SiteSettings
-
-    local = timezone.localtime(dt, zoneinfo.ZoneInfo(SiteSettings.load().timezone))
+    local = to_local(dt)
     months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
               "Oktober", "November", "Desember"]
     return f"{local.day} {months[local.month - 1]} {local.year} {local:%H.%M}"

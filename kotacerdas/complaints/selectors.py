@@ -96,9 +96,13 @@ def staff_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("agency", "actor").order_by("at", "id")
 
 
+def public_photo_rows() -> QuerySet[Photo]:
+    """Photos of reports and of public responses; those attached to an internal note stay with staff."""
+    return Photo.objects.filter(Q(event__isnull=True) | Q(event__is_public=True))
+
+
 def public_photos(complaint: Complaint) -> QuerySet[Photo]:
-    """Photos of the report and of public responses; those attached to an internal note stay with staff."""
-    return complaint.photos.filter(Q(event__isnull=True) | Q(event__is_public=True))
+    return public_photo_rows().filter(complaint=complaint)
 
 
 def staff_photos(complaint: Complaint) -> QuerySet[Photo]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest
 
 from kotacerdas.complaints import selectors
@@ -20,7 +20,6 @@ from kotacerdas.complaints.models import (
     Complaint,
     ComplaintEvent,
     EventKind,
-    Photo,
     Status,
 )
 from kotacerdas.lib import pii
@@ -78,9 +77,7 @@ def _public_events() -> QuerySet[ComplaintEvent]:
 def requests_queryset(extensions: bool = False) -> QuerySet[Complaint]:
     """Public complaints with what the v2 fields need, in a fixed number of queries whatever the page size."""
     last = _public_events().filter(complaint=OuterRef("pk")).order_by("-at", "-id")
-    # Only public photos: one attached to an internal note stays with staff.
-    first_photo = Photo.objects.filter(Q(event__isnull=True) | Q(event__is_public=True),
-                                       complaint=OuterRef("pk")).order_by("created_at", "id")
+    first_photo = selectors.public_photo_rows().filter(complaint=OuterRef("pk")).order_by("created_at", "id")
     qs = selectors.public_complaints().annotate(
         o311_last_kind=Subquery(last.values("kind")[:1]),
         o311_last_message=Subquery(last.values("message")[:1]),

@@ -6,14 +6,11 @@ Load it with `{% load kc %}`.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_save
 from django.forms import (
     BoundField,
     CheckboxInput,
@@ -56,37 +53,11 @@ ZONE_ABBREVIATIONS = {
     "Asia/Jayapura": "WIT",
 }
 
-_site_tz = threading.local()
-
-
-def _start_request(**_kwargs: Any) -> None:
-    _site_tz.in_request, _site_tz.name = True, None
-
-
-def _end_request(**_kwargs: Any) -> None:
-    _site_tz.in_request, _site_tz.name = False, None
-
-
-def _forget_site_tz(**_kwargs: Any) -> None:
-    _site_tz.name = None
-
-
-# A list page may format hundreds of timestamps, so the city's zone is read once per request. Outside a request
-# (tests, commands, e-mails) nothing is kept: a cached value could outlive a rolled-back test transaction.
-request_started.connect(_start_request, dispatch_uid="kc-site-tz-start")
-request_finished.connect(_end_request, dispatch_uid="kc-site-tz-end")
-post_save.connect(_forget_site_tz, sender="core.SiteSettings", dispatch_uid="kc-site-tz-save")
-
-
 def site_timezone_name() -> str:
-    name = getattr(_site_tz, "name", None)
-    if not name:
-        from kotacerdas.core.models import SiteSettings
+    # SiteSettings.load() is cached per process (and cleared on save), so a list page of timestamps reads it once.
+    from kotacerdas.core.deadlines import site_timezone
 
-        name = SiteSettings.load().timezone or timezone.get_default_timezone_name()
-        if getattr(_site_tz, "in_request", False):
-            _site_tz.name = name
-    return name
+    return site_timezone()
 
 
 def zone_abbreviation(zone_name: str, moment: dt.datetime) -> str:
