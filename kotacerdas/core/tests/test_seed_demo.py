@@ -137,3 +137,12 @@ def test_it_only_warns_without_demo_when_called_by_make_run(db: Any, settings: A
 
     assert "DEMO=1" in err.getvalue()
     assert not User.objects.exists() and not Agency.objects.exists()
+
+
+def test_it_seeds_the_sensor_modules_so_the_simulators_have_a_city_to_run(db: Any, demo: Any) -> None:
+    from kotacerdas.traffic.models import Detector, Intersection
+
+    seed("--complaints", "0")
+
+    assert Intersection.objects.filter(is_demo=True).count() >= 18
+    assert Detector.objects.filter(is_active=True).exists()

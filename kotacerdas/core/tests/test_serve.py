@@ -151,7 +151,7 @@ def start_serve(serve_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[
 def test_it_serves_with_a_live_worker_and_leaves_no_process_behind_on_ctrl_c(
     start_serve: Callable[..., Served],
 ) -> None:
-    served = start_serve("--workers", "2")
+    served = start_serve("--workers", "2", "--no-simulator")
 
     wait_for("/healthz to answer 200", lambda: served.healthz() is not None, START_TIMEOUT, served.log)
     wait_for("the worker's heartbeat", lambda: (served.healthz() or {}).get("worker", {}).get("ok") is True,
@@ -178,7 +178,7 @@ def test_it_serves_with_a_live_worker_and_leaves_no_process_behind_on_ctrl_c(
 
 
 def test_it_stops_the_others_and_fails_when_a_child_dies(start_serve: Callable[..., Served]) -> None:
-    served = start_serve()
+    served = start_serve("--no-simulator")
     wait_for("/healthz to answer 200", lambda: served.healthz() is not None, START_TIMEOUT, served.log)
     tree = descendants(served.proc.pid)
     consumer = next(pid for pid, cmd in tree.items() if "run_huey" in cmd)
@@ -202,3 +202,19 @@ def test_it_starts_only_the_web_server_with_no_worker(start_serve: Callable[...,
 
     assert len(commands) == 1 and "uvicorn" in commands[0], commands
     assert served.proc.returncode == 0
+
+
+def test_a_demo_simulator_that_stops_leaves_the_platform_running(start_serve: Callable[..., Served]) -> None:
+    served = start_serve()  # DEMO=1: the live traffic simulator is one of the children
+    wait_for("/healthz to answer 200", lambda: served.healthz() is not None, START_TIMEOUT, served.log)
+    tree = descendants(served.proc.pid)
+    simulator = next(pid for pid, cmd in tree.items() if "simulate_traffic" in cmd)
+
+    os.kill(simulator, signal.SIGKILL)
+    wait_for("serve to notice", lambda: "platform tetap berjalan" in served.log.read_text(), 10, served.log)
+
+    assert served.proc.poll() is None
+    assert served.healthz() is not None
+    served.proc.send_signal(signal.SIGINT)
+    served.proc.wait(timeout=STOP_TIMEOUT)
+    assert served.proc.returncode == 0, served.log.read_text()[-4000:]

@@ -279,3 +279,20 @@ def test_it_pages_and_syncs_by_updated_after(client, city, people):
     # Without a date window, updated_after reaches old requests that changed since.
     assert page(updated_after=mark.isoformat()) == [old.tracking_no]
     assert old.tracking_no not in page()
+
+
+def test_a_list_shows_each_request_exactly_as_its_own_page_does(client, city, people, settings, tmp_path):
+    # Lists fetch notes, photos and media of the whole page in batches on PostgreSQL; a single request reads them
+    # per row. Both must agree field for field.
+    settings.MEDIA_ROOT = tmp_path
+    resolved = resolve(file_report(city, photos=[jpeg("a.jpg"), jpeg("b.jpg")]), people, city)
+    fresh = file_report(city)
+    listed = {item["service_request_id"]: item for item in parse(client.get(f"{BASE}/requests.json"))}
+
+    assert set(listed) == {resolved.tracking_no, fresh.tracking_no}
+    for c in (resolved, fresh):
+        (own,) = parse(client.get(f"{BASE}/requests/{c.tracking_no}.json"))
+        assert listed[c.tracking_no] == own
+    assert listed[resolved.tracking_no]["media_url"].endswith("-report-1.jpg")
+    assert listed[fresh.tracking_no]["media_url"] is None
+    assert listed[resolved.tracking_no]["status_notes"].startswith("Dinyatakan selesai oleh OPD")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.complaints.models import Complaint
@@ -70,4 +71,10 @@ class Command(BaseCommand):
 
             report = classifier.train()
             self.stdout.write(f"Model klasifikasi: {report.summary()}")
+        # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
+        # simulators (`serve`), which need something to simulate.
+        for command in ("seed_traffic", "seed_parking"):
+            if command in get_commands():
+                self.stdout.write(f"{command}...")
+                call_command(command, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS(f"Selesai dalam {time.monotonic() - began:.1f} dtk."))

@@ -4,7 +4,10 @@ Starts, as child processes of this one:
 - uvicorn serving kotacerdas.asgi:application (`--workers N` is handed to uvicorn);
 - the Huey consumer (`manage.py run_huey`, periodic tasks on), unless --no-worker;
 - the MQTT bridge (`manage.py mqtt_bridge`) when MQTT_URL is set and that command is installed, unless
-  --no-worker.
+  --no-worker;
+- in a demo install (DEMO=1), the live simulators that keep the demo city moving (`simulate_traffic --gentle`,
+  `simulate_parking --gentle`), unless --no-simulator or --no-worker. They are extras: if one stops, the
+  platform keeps running.
 
 Web nodes of a scaled-out install run `serve --no-worker`; worker nodes run `run_huey` (and one of them
 `mqtt_bridge`) directly. This process only supervises: it forwards SIGINT/SIGTERM to every child, waits for
@@ -38,6 +41,9 @@ POLL_SECONDS = 0.25
 class Child:
     name: str
     proc: subprocess.Popen[bytes]
+    # An essential child (web, worker, bridge) that dies stops the platform; a demo simulator may stop alone.
+    essential: bool = True
+    reported: bool = False
 
 
 _libc: Any = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
@@ -61,6 +67,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to listen on every interface")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "") or 8000))
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+        parser.add_argument("--no-simulator", action="store_true",
+                            help="do not start the demo traffic and parking simulators (DEMO=1 only)")
         parser.add_argument("--no-worker", action="store_true",
                             help="web only: no Huey consumer and no MQTT bridge (they run on worker nodes)")
 
@@ -80,6 +88,8 @@ class Command(BaseCommand):
         try:
             for name, argv in self._commands(options):
                 self._start(name, argv)
+            for name, argv in self._simulators(options):
+                self._start(name, argv, essential=False)
             self._announce(options)
             code = self._supervise()
         finally:
@@ -102,13 +112,23 @@ class Command(BaseCommand):
                 commands.append(("mqtt", [py, *self._manage(), "mqtt_bridge"]))
         return commands
 
+    def _simulators(self, options: dict[str, Any]) -> list[tuple[str, list[str]]]:
+        if not settings.DEMO or options["no_worker"] or options["no_simulator"]:
+            return []
+        py, manage = sys.executable, self._manage()
+        base = f"http://127.0.0.1:{options['port']}"
+        wanted = [("lalu-lintas", "simulate_traffic", ["--gentle", "--url", base]),
+                  ("parkir", "simulate_parking", ["--gentle"])]
+        available = get_commands()
+        return [(name, [py, *manage, command, *args]) for name, command, args in wanted if command in available]
+
     @staticmethod
     def _manage() -> list[str]:
         # manage.py when running from a checkout (readable in `ps`), `-m django` when installed elsewhere.
         manage = settings.BASE_DIR / "manage.py"
         return [str(manage)] if manage.exists() else ["-m", "django"]
 
-    def _start(self, name: str, argv: list[str]) -> None:
+    def _start(self, name: str, argv: list[str], *, essential: bool = True) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                       "kotacerdas.settings")}
         # Each child leads its own process group: a Ctrl-C in the terminal then reaches only this supervisor,
@@ -117,7 +137,7 @@ class Command(BaseCommand):
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             argv, cwd=settings.BASE_DIR, env=env, process_group=0, preexec_fn=_die_with_parent,
         )
-        self.children.append(Child(name, proc))
+        self.children.append(Child(name, proc, essential))
 
     def _announce(self, options: dict[str, Any]) -> None:
         host = options["host"]
@@ -145,6 +165,11 @@ class Command(BaseCommand):
         while not self.stopping:
             for child in self.children:
                 code = child.proc.poll()
+                if code is not None and not child.essential:
+                    if not child.reported:
+                        self.stderr.write(f"serve: {child.name} berhenti (kode {code}); platform tetap berjalan.")
+                        child.reported = True
+                    continue
                 if code is not None and not self.stopping:
                     self.stderr.write(f"serve: proses {child.name} berhenti sendiri (kode {code}); "
                                       "menghentikan proses lain.")
