@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kotacerdas.accounts import api as account_api
@@ -19,5 +19,6 @@ account_api.register(router)
 
 urlpatterns = [
     path("auth/token/", account_api.TokenView.as_view(), name="api-token"),
+    path("parking/", include("kotacerdas.parking.api_urls")),
     *router.urls,
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kotacerdas.lapor",
     "kotacerdas.sensors",
     "kotacerdas.traffic",
+    "kotacerdas.parking",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/ingest/", include("kotacerdas.sensors.urls")),
     path("api/v1/", include("kotacerdas.api_urls")),
     path("atcs/", include("kotacerdas.traffic.urls")),
+    path("parkir/", include("kotacerdas.parking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator Command Center")
     PIMPINAN = "pimpinan", _("Pimpinan")
     SUPERADMIN = "superadmin", _("Superadmin")
+    JUKIR = "jukir", _("Juru parkir")
+    OPERATOR_PARKIR = "operator_parkir", _("Operator parkir (mitra)")
 
 
 STAFF_ROLES = frozenset(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -273,13 +273,16 @@ def test_it_merges_a_duplicate_and_moves_its_followers(city, people):
 
 def test_it_suggests_duplicates_nearby_or_with_similar_text(city, people):
     first = file_report(city, people.wati)
-    near = actions.find_duplicates(city.cat_sampah, city.inside[0] + 0.0005, city.inside[1], "")
+    soon = MON + timedelta(days=3)  # the 30-day window is counted from the caller's now, not the wall clock
+    near = actions.find_duplicates(city.cat_sampah, city.inside[0] + 0.0005, city.inside[1], "", now=soon)
     assert first in near
-    far = actions.find_duplicates(city.cat_sampah, city.inside_baru[0], city.inside_baru[1], "")
+    far = actions.find_duplicates(city.cat_sampah, city.inside_baru[0], city.inside_baru[1], "", now=soon)
     assert first not in far
     similar = actions.find_duplicates(city.cat_sampah, None, None,
-                                      "Sampah menumpuk di depan pasar, sudah seminggu tidak diangkut, bau")
+                                      "Sampah menumpuk di depan pasar, sudah seminggu tidak diangkut, bau", now=soon)
     assert first in similar
+    later = MON + timedelta(days=31)
+    assert first not in actions.find_duplicates(city.cat_sampah, city.inside[0], city.inside[1], "", now=later)
 
 
 def test_it_audits_flag_changes_and_identity_views(city, people):

@@ -35,6 +35,8 @@ def demo(settings: Any, tmp_path: Any) -> Any:
 
 def seed(*args: str) -> str:
     out = io.StringIO()
+    if not any(a.startswith("--parking-days") for a in args):
+        args = (*args, "--parking-days", "0")  # the parking history has its own test below
     call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
@@ -140,9 +142,14 @@ def test_it_only_warns_without_demo_when_called_by_make_run(db: Any, settings: A
 
 
 def test_it_seeds_the_sensor_modules_so_the_simulators_have_a_city_to_run(db: Any, demo: Any) -> None:
+    from kotacerdas.parking.models import Jukir, LeakageAssessment, ParkingPoint, ParkingTransaction
     from kotacerdas.traffic.models import Detector, Intersection
 
-    seed("--complaints", "0")
+    seed("--complaints", "0", "--parking-days", "1")
 
     assert Intersection.objects.filter(is_demo=True).count() >= 18
     assert Detector.objects.filter(is_active=True).exists()
+    assert ParkingPoint.objects.count() == 152
+    assert Jukir.objects.filter(status="aktif").count() >= 152
+    assert ParkingTransaction.objects.count() > 1000  # one simulated day of payments
+    assert LeakageAssessment.objects.exists()

@@ -78,7 +78,7 @@ def test_a_second_kind_reuses_the_http_pipeline(client: Client, water: Any) -> N
     assert (again["stored"], again["duplicates"]) == (0, 2)
     assert handler.rolled == [2]
     assert set(Quarantine.objects.values_list("kind", flat=True)) == {"water_level"}
-    assert registry.kinds() == ["traffic", "water_level"]
+    assert {"traffic", "water_level"} <= set(registry.kinds())  # other apps (parking) register theirs too
 
 
 def test_a_traffic_token_does_not_open_another_kind(client: Client, water: Any) -> None:

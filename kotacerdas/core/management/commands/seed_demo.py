@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=6, help="Rentang waktu aduan ke belakang (bulan).")
         parser.add_argument("--seed", type=int, default=42, help="Benih acak (hasil sama untuk benih sama).")
         parser.add_argument("--no-train", action="store_true", help="Lewati pelatihan model klasifikasi.")
+        parser.add_argument("--parking-days", type=int, default=7,
+                            help="Hari riwayat e-parking yang disimulasikan (bawaan 7: cukup untuk daftar audit "
+                                 "kebocoran); 0 = tanpa riwayat.")
 
     def handle(self, *args: object, **options: object) -> None:
         from kotacerdas.core.demo import city as demo_city
@@ -73,8 +76,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Model klasifikasi: {report.summary()}")
         # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
         # simulators (`serve`), which need something to simulate.
+        available = get_commands()
         for command in ("seed_traffic", "seed_parking"):
-            if command in get_commands():
+            if command in available:
                 self.stdout.write(f"{command}...")
                 call_command(command, stdout=self.stdout, stderr=self.stderr)
+        days = int(options["parking_days"])
+        if days > 0 and "simulate_parking" in available:
+            # A week of payments, occupancy and duty with planted leaks, assessed: the dashboard, the revenue
+            # report and the audit list then have something to show from the first start.
+            self.stdout.write(f"Riwayat e-parking {days} hari...")
+            call_command("simulate_parking", "--days", str(days), "--via", "bulk", "--assess",
+                         stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS(f"Selesai dalam {time.monotonic() - began:.1f} dtk."))
