@@ -16,6 +16,9 @@ Who checks what (see README.md in this folder for the Mosquitto configuration):
   envelope's token belongs to it. With SENSORS_MQTT_TRUST_BROKER_ACL=True (only when the ACL above is in place)
   a bare body is accepted on the strength of the topic alone.
 
+Scaling: one bridge handles one message at a time and waits for its transaction, so it uses at most one core.
+Several bridges with the same `--share GROUP` (and each its own --client-id) split the messages between them.
+
 Delivery: QoS 1 with manual acknowledgement: a message is acknowledged only after its transaction committed (or
 after it went to the quarantine), so a bridge crash makes the broker deliver it again, and the idempotent store
 turns the second copy into duplicates. A persistent session (clean_session=False, fixed client id) keeps
@@ -73,9 +76,12 @@ def default_prefix() -> str:
 
 class Bridge:
     def __init__(self, url: str, *, prefix: str | None = None, client_id: str = "kotacerdas-bridge",
-                 kinds: list[str] | None = None, clean_session: bool = False) -> None:
+                 kinds: list[str] | None = None, clean_session: bool = False, share: str | None = None) -> None:
+        if share is not None and (not share or any(c in share for c in "/+#")):
+            raise ValueError(f"share group must be a plain name, not {share!r}")
         self.broker = BrokerUrl.parse(url)
         self.prefix = (prefix or default_prefix()).strip("/")
+        self.share = share
         self.kinds = kinds or registry.kinds()
         self.trust_acl = getattr(settings, "SENSORS_MQTT_TRUST_BROKER_ACL", False)
         self.subscribed = threading.Event()
@@ -96,7 +102,10 @@ class Bridge:
 
     @property
     def topics(self) -> list[str]:
-        return [f"{self.prefix}/+/{kind}/#" for kind in self.kinds]
+        # A shared subscription ($share/<group>/..., MQTT 5, also for 3.1.1 clients in Mosquitto >= 2.0): the broker
+        # hands each message to one bridge of the group, so several bridge processes split the load.
+        group = f"$share/{self.share}/" if self.share else ""
+        return [f"{group}{self.prefix}/+/{kind}/#" for kind in self.kinds]
 
     # paho callbacks (VERSION2 signatures) -------------------------------------------------------------------
 

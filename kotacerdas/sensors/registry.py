@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -129,6 +130,8 @@ def handlers() -> Iterable[MeasurementHandler]:
 
 # Helpers shared by handlers -----------------------------------------------------------------------------------
 
+SAFE_INT = 2**53  # ints below this convert to float exactly, so the fast paths answer as the general ones do
+
 
 def parse_time(value: Any, name: str) -> datetime:
     """ISO 8601 with a zone (Z or +07:00) or epoch seconds/milliseconds -> aware UTC, whole seconds.
@@ -147,16 +150,28 @@ def parse_time(value: Any, name: str) -> datetime:
     if not isinstance(value, str) or len(value) > 40:
         raise Rejected(Reason.MALFORMED, _("%(f)s bukan waktu.") % {"f": name})
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = _iso_utc(value)
     except ValueError:
         raise Rejected(Reason.MALFORMED, _("%(f)s bukan waktu ISO 8601: %(v)s") % {"f": name, "v": value}) from None
-    if parsed.tzinfo is None:
+    if parsed is None:
         raise Rejected(Reason.MALFORMED,
                        _("%(f)s tanpa zona waktu; tulis mis. 2026-01-05T07:00:00+07:00 atau ...Z.") % {"f": name})
-    return parsed.astimezone(UTC).replace(microsecond=0)
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _iso_utc(text: str) -> datetime | None:
+    """ISO text -> aware UTC, whole seconds; None without a zone. Cached: the readings of one interval share a time."""
+    parsed = datetime.fromisoformat(text.strip())
+    return parsed.astimezone(UTC).replace(microsecond=0) if parsed.tzinfo is not None else None
 
 
 def number(value: Any, name: str, *, allow_none: bool = True) -> float | None:
+    kind = type(value)  # exact types first: this runs several times per reading
+    if kind is float and math.isfinite(value):
+        return value
+    if kind is int and -SAFE_INT < value < SAFE_INT:
+        return float(value)
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -168,6 +183,8 @@ def number(value: Any, name: str, *, allow_none: bool = True) -> float | None:
 
 def count(value: Any, name: str) -> int | None:
     """A vehicle count: a whole number (5 or 5.0), never negative."""
+    if type(value) is int and 0 <= value < SAFE_INT:
+        return value
     n = number(value, name)
     if n is None:
         return None

@@ -31,10 +31,9 @@ def wait_for(condition: Any, timeout: float = 15.0) -> bool:
     return False
 
 
-@pytest.fixture
-def bridge(transactional_db: Any) -> Any:
-    prefix = f"test-{uuid.uuid4().hex[:10]}/kotacerdas"
-    bridge = Bridge(BROKER, prefix=prefix, client_id=f"kc-test-{uuid.uuid4().hex[:8]}", clean_session=True)
+def start_bridge(prefix: str, **options: Any) -> tuple[Bridge, threading.Thread]:
+    bridge = Bridge(BROKER, prefix=prefix, client_id=f"kc-test-{uuid.uuid4().hex[:8]}", clean_session=True,
+                    **options)
 
     def run() -> None:
         try:
@@ -45,6 +44,12 @@ def bridge(transactional_db: Any) -> Any:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     assert bridge.subscribed.wait(10), "bridge did not subscribe: is mosquitto running on 127.0.0.1:1883?"
+    return bridge, thread
+
+
+@pytest.fixture
+def bridge(transactional_db: Any) -> Any:
+    bridge, thread = start_bridge(f"test-{uuid.uuid4().hex[:10]}/kotacerdas")
     yield bridge
     bridge.stop()
     thread.join(10)
@@ -107,6 +112,36 @@ def test_it_quarantines_messages_it_cannot_trust_or_read(bridge: Any, publisher:
     assert set(Quarantine.objects.values_list("source", flat=True)) == {"mqtt"}
     assert "kcdev_wrong" not in json.dumps(list(Quarantine.objects.values_list("payload", flat=True)))
     assert not TrafficReading.objects.exists()
+
+
+def test_bridges_of_one_share_group_split_the_messages_and_handle_each_once(transactional_db: Any,
+                                                                           publisher: Any) -> None:
+    device, token = _registry()
+    prefix = f"test-{uuid.uuid4().hex[:10]}/kotacerdas"
+    group = f"g{uuid.uuid4().hex[:8]}"
+    bridges = [start_bridge(prefix, share=group) for _ in range(2)]
+    start = timezone.now().astimezone(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
+    try:
+        for m in range(8):
+            line = {"d": "M1", "t": (start + timedelta(minutes=m)).isoformat(), "s": 60, "n": {"car": 2}}
+            publisher.publish(f"{prefix}/ctl-mqtt/traffic/x", json.dumps({"token": token, "data": [line]}),
+                              qos=1).wait_for_publish(5)
+        assert wait_for(lambda: sum(b.processed for b, _t in bridges) >= 8)
+        time.sleep(0.3)  # a second copy of any message would show up now
+    finally:
+        for b, t in bridges:
+            b.stop()
+            t.join(10)
+
+    assert [b.topics for b, _t in bridges] == [[f"$share/{group}/{prefix}/+/{kind}/#" for kind in b.kinds]] * 2
+    assert sum(b.processed for b, _t in bridges) == 8
+    assert all(b.processed > 0 for b, _t in bridges)  # Mosquitto deals shared messages out in turn
+    assert TrafficReading.objects.count() == 8
+
+
+def test_it_refuses_a_share_group_that_is_not_a_plain_name() -> None:
+    with pytest.raises(ValueError, match="share group"):
+        Bridge(BROKER, share="a/b")
 
 
 def test_it_reads_the_broker_url() -> None:

@@ -302,3 +302,32 @@ def test_it_prunes_raw_readings_past_retention_and_keeps_rollups(client: Client,
     assert counts["traffic"] == 3
     assert not TrafficReading.objects.exists()
     assert Rollup5Min.objects.get().readings == 3
+
+
+def test_it_applies_a_changed_vehicles_per_second_limit(client: Client, atcs: Any, settings: Any) -> None:
+    line = compact("D1", recent(atcs), n={"car": 100})  # 100 vehicles in 60 s: fine under the default 10/s
+    assert post(client, atcs.token, ndjson([line])).json()["stored"] == 1
+
+    settings.TRAFFIC_MAX_VEHICLES_PER_SECOND = 1  # the limit is cached per process; a changed setting resets it
+    answer = post(client, atcs.token, ndjson([compact("D1", recent(atcs, 1), n={"car": 100})])).json()
+
+    assert (answer["stored"], answer["errors"][0]["code"]) == (0, Reason.INVALID_VALUE)
+
+
+def test_it_stores_a_large_batch_with_resent_readings_in_it_once(client: Client, atcs: Any) -> None:
+    # An hour of 10-second readings on 3 detectors: more than one insert chunk on SQLite, one statement on
+    # PostgreSQL; the second batch resends half of the first.
+    lines = [compact(d, atcs.now + timedelta(seconds=10 * k), s=10, n={"motor": k % 7, "car": 1}, v=25.0)
+             for k in range(360) for d in ("D1", "D2", "C1")]
+    first = post(client, atcs.gateway_token, ndjson(lines[:720])).json()
+
+    again = post(client, atcs.gateway_token, ndjson(lines[360:])).json()
+
+    assert (first["stored"], first["duplicates"], again["stored"], again["duplicates"]) == (720, 0, 360, 360)
+    assert TrafficReading.objects.count() == 1080
+    for model in (Rollup5Min, Rollup15Min, RollupHour):
+        rows = list(model.objects.values_list("readings", "vehicles", "speed_n"))
+        assert sum(r[0] for r in rows) == 1080, model.__name__
+        assert sum(r[1] for r in rows) == sum(k % 7 + 1 for k in range(360)) * 3
+        assert sum(r[2] for r in rows) == 1080
+    assert RollupHour.objects.count() == 3

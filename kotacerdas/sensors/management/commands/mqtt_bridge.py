@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default=default_prefix(), help="topic prefix (default kotacerdas)")
         parser.add_argument("--client-id", default="kotacerdas-bridge",
                             help="fixed id: the broker keeps QoS 1 messages for it while the bridge is down")
+        parser.add_argument("--share", default=None, metavar="GROUP",
+                            help="shared subscription: bridges with the same group (each its own --client-id) "
+                                 "split the messages between them")
         parser.add_argument("--kind", action="append", dest="kinds",
                             help="only these sensor kinds (repeatable; default: every registered kind)")
 
@@ -32,7 +35,11 @@ class Command(BaseCommand):
         unknown = sorted(set(kinds) - set(registry.kinds()))
         if unknown:
             raise CommandError(f"unknown sensor kind(s): {', '.join(unknown)}; known: {registry.kinds()}")
-        bridge = Bridge(options["url"], prefix=options["prefix"], client_id=options["client_id"], kinds=kinds)
+        try:
+            bridge = Bridge(options["url"], prefix=options["prefix"], client_id=options["client_id"], kinds=kinds,
+                            share=options["share"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
 
         def stop(signum: int, frame: FrameType | None) -> None:
             bridge.stop()
