@@ -179,7 +179,7 @@ SOURCES = {
 # What each indicator means in plain words, for the audit page (SOURCES names the reference of each).
 INDICATOR_HELP = {
     "rasio_kebocoran": gettext_lazy(
-        "Pendapatan tercatat lebih dari 30% di bawah perkiraan pada sedikitnya 3 dari 7 hari."),
+        "Pendapatan tercatat lebih dari 30 persen di bawah perkiraan pada sedikitnya 3 dari 7 hari."),
     "porsi_nontunai": gettext_lazy(
         "Ada percobaan pembayaran tunai di titik e-parking; tunai di titik e-parking adalah pelanggaran."),
     "celah_jam_sibuk": gettext_lazy(
