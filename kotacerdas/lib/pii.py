@@ -75,6 +75,17 @@ def _is_amount(text: str, start: int, end: int) -> bool:
     )
 
 
+_DIGIT_RE = re.compile(r"\d")
+# The shortest personal number the patterns above accept is a national landline: a 3-digit area code and 5
+# subscriber digits. Text with fewer digits and no "@" holds nothing to mask.
+MIN_DIGITS = 8
+
+
+def _may_hold_personal_data(text: str) -> bool:
+    # One C-level pass instead of three pattern scans: most addresses and log lines hold a few digits at most.
+    return "@" in text or len(_DIGIT_RE.findall(text)) >= MIN_DIGITS
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, kind) of personal data, in text order.
 
@@ -82,6 +93,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     then phone; a later kind never claims characters an earlier one took.
     """
     taken: list[tuple[int, int, str]] = []
+    if not _may_hold_personal_data(text):
+        return taken
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in taken)

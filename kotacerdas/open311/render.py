@@ -44,6 +44,10 @@ _XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 
 
 def clean_text(value: str) -> str:
+    # Every XML-invalid character (C0 controls, surrogates, U+FFFE/FFFF) is non-printable, so a printable
+    # string needs no regex pass; that is nearly every field of a 1,000-row answer.
+    if value.isprintable():
+        return value
     return _XML_INVALID.sub("", value)
 
 

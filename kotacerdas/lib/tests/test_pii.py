@@ -155,3 +155,11 @@ def test_it_masks_addresses_for_logs_keeping_a_hint():
     assert mask_address("budi@example.com") == "b***@example.com"
     assert mask_address("+62 812-3456-7890") == "***890"
     assert mask_address("") == "***"
+
+
+def test_the_shortest_landline_is_still_masked_past_the_digit_count_shortcut():
+    # 8 digits: the least any pattern accepts; text with fewer digits and no "@" skips the scans.
+    assert mask_personal_data("Telp (061) 45123 kantor lurah") == "Telp [nomor telepon disamarkan] kantor lurah"
+    assert mask_personal_data("Jl. Gatot Subroto No. 12, RT 03/RW 05, Medan 20112") == (
+        "Jl. Gatot Subroto No. 12, RT 03/RW 05, Medan 20112")
+    assert mask_personal_data("kirim ke a@b.co") == "kirim ke [e-mail disamarkan]"
