@@ -37,7 +37,6 @@ from kotacerdas.lib import traffic as tl
 from kotacerdas.traffic.models import (
     Approach,
     Detector,
-    EngineeringProfile,
     Intersection,
     PhaseGreen,
     Rollup,
@@ -117,7 +116,7 @@ def config() -> EngineeringConfig:
 # --- Registry snapshot ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApproachGeometry:
     id: int
     direction: str
@@ -134,7 +133,7 @@ class ApproachGeometry:
         return self.lane_detectors + self.whole_detectors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanInfo:
     id: int
     name: str
@@ -148,7 +147,7 @@ class PlanInfo:
         return sum(g for pid, _n, g in self.greens if pid in phase_ids)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntersectionGeometry:
     id: int
     code: str
@@ -171,64 +170,85 @@ class IntersectionGeometry:
         return self.plans[i - 1] if i else None
 
 
+PROFILE_FIELDS = ("side_friction", "gradient", "parking", "base_saturation_per_metre", "min_cycle_s", "max_cycle_s",
+                  "min_green_s", "source")
+
+
 def load_geometry(intersection_ids: Iterable[int] | None = None, cfg: EngineeringConfig | None = None
                   ) -> dict[int, IntersectionGeometry]:
-    """The registry needed for engineering, in a fixed number of queries (7) whatever the number of intersections."""
+    """The registry needed for engineering in 5 queries, whatever the number of intersections.
+
+    Intersections come with their engineering profile and approaches with their phases (LEFT JOINs), then the
+    detectors, the plans and their greens: on PostgreSQL each round trip costs about a millisecond, which is most
+    of one intersection's page. The whole city (`intersection_ids` None) filters the child tables by a join on the
+    active intersections rather than binding lists of thousands of ids (which cost more in the ORM than the
+    queries themselves); a few intersections are filtered by id.
+    """
     cfg_population = (cfg or config()).city_population_millions
     city_size = tl.city_size_factor(cfg_population) if cfg_population is not None else 1.0
     inters = Intersection.objects.filter(is_active=True)
     if intersection_ids is not None:
         inters = inters.filter(pk__in=list(intersection_ids))
-    rows = list(inters.values_list("pk", "code", "name", "lat", "lon", "approximate"))
+    rows = list(inters.values_list("pk", "code", "name", "lat", "lon", "approximate",
+                                   *(f"engineering__{f}" for f in PROFILE_FIELDS)))
     ids = [r[0] for r in rows]
-    approaches = list(Approach.objects.filter(intersection_id__in=ids).order_by("intersection_id", "direction")
-                      .values_list("pk", "intersection_id", "direction", "name", "width_m", "lanes"))
-    ap_ids = [a[0] for a in approaches]
+
+    def scope(path: str) -> dict[str, Any]:
+        """Filter on the intersection reached through `path` (e.g. "approach__intersection")."""
+        return {f"{path}__is_active": True} if intersection_ids is None else {f"{path}__in": ids}
+
+    # One row per (approach, phase serving it); an approach no phase serves comes once with phase None.
+    approaches: dict[int, tuple[int, str, str, float, int]] = {}
+    phases_of: dict[int, set[int]] = defaultdict(set)
+    for ap_id, inter_id, direction, name, width, lanes, phase_id in (
+            Approach.objects.filter(**scope("intersection")).order_by("intersection_id", "direction")
+            .values_list("pk", "intersection_id", "direction", "name", "width_m", "lanes", "phases")):
+        approaches.setdefault(ap_id, (inter_id, direction, name, width, lanes))
+        if phase_id is not None:
+            phases_of[ap_id].add(phase_id)
     lane_dets: dict[int, list[int]] = defaultdict(list)
     whole_dets: dict[int, list[int]] = defaultdict(list)
-    for det_id, ap_id, lane_id in (Detector.objects.filter(approach_id__in=ap_ids, is_active=True)
+    for det_id, ap_id, lane_id in (Detector.objects.filter(is_active=True, **scope("approach__intersection"))
                                    .order_by("pk").values_list("pk", "approach_id", "lane_id")):
         (lane_dets if lane_id is not None else whole_dets)[ap_id].append(det_id)
-    phases_of: dict[int, set[int]] = defaultdict(set)
-    through = Approach.phases.through
-    for ap_id, phase_id in through.objects.filter(approach_id__in=ap_ids).values_list("approach_id", "phase_id"):
-        phases_of[ap_id].add(phase_id)
     plans_by_inter: dict[int, list[tuple[int, str, int, int, datetime]]] = defaultdict(list)
     for pk, inter_id, name, cycle, lost, since in (
-            TimingPlan.objects.filter(controller__intersection_id__in=ids).order_by("effective_from")
+            TimingPlan.objects.filter(**scope("controller__intersection")).order_by("effective_from")
             .values_list("pk", "controller__intersection_id", "name", "cycle_s", "lost_time_s", "effective_from")):
         plans_by_inter[inter_id].append((pk, name, cycle, lost, since))
+    # Greens apart from their plans: joined, every green row would carry (and the driver parse) the plan's
+    # effective_from again, which cost the whole city more than the round trip it saves one intersection.
     greens: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for plan_id, phase_id, number, green in (
-            PhaseGreen.objects.filter(plan__controller__intersection_id__in=ids).order_by("plan_id", "phase__number")
+            PhaseGreen.objects.filter(**scope("plan__controller__intersection")).order_by("plan_id", "phase__number")
             .values_list("plan_id", "phase_id", "phase__number", "green_s")):
         greens[plan_id].append((phase_id, number, green))
-    profiles = {p.intersection_id: p for p in EngineeringProfile.objects.filter(intersection_id__in=ids)}
-    labels = dict(Approach._meta.get_field("direction").choices)
+    # Translated once per call: str() of a lazy label per approach costs more than the rest of the loop.
+    labels = {value: str(label) for value, label in Approach._meta.get_field("direction").choices}
     by_inter: dict[int, list[ApproachGeometry]] = defaultdict(list)
-    for ap_id, inter_id, direction, name, width, lanes in approaches:
+    for ap_id, (inter_id, direction, name, width, lanes) in approaches.items():
         by_inter[inter_id].append(ApproachGeometry(
-            id=ap_id, direction=direction, label=str(labels.get(direction, direction)), name=name, width_m=width,
+            id=ap_id, direction=direction, label=labels.get(direction, direction), name=name, width_m=width,
             lanes=lanes, phase_ids=frozenset(phases_of[ap_id]), lane_detectors=tuple(lane_dets[ap_id]),
             whole_detectors=tuple(whole_dets[ap_id])))
     out: dict[int, IntersectionGeometry] = {}
-    for pk, code, name, lat, lon, approximate in rows:
-        prof = profiles.get(pk)
+    for pk, code, name, lat, lon, approximate, *prof in rows:
+        # Without a profile every column of the LEFT JOIN is None: every factor 1.0 and the library's limits.
+        side_friction, gradient, parking, per_metre, min_cycle, max_cycle, min_green, source = prof
         out[pk] = IntersectionGeometry(
             id=pk, code=code, name=name, lat=lat, lon=lon, approximate=approximate,
             approaches=tuple(by_inter[pk]),
             plans=tuple(PlanInfo(p[0], p[1], p[2], p[3], p[4], tuple(greens[p[0]])) for p in plans_by_inter[pk]),
             adjustments=tl.PkjiAdjustments(
                 city_size=city_size,
-                side_friction=prof.side_friction if prof else 1.0,
-                gradient=prof.gradient if prof else 1.0,
-                parking=prof.parking if prof else 1.0),
-            base_per_metre=(prof.base_saturation_per_metre if prof and prof.base_saturation_per_metre
-                            else tl.S0_PER_METRE_PKJI),
-            min_cycle_s=float(prof.min_cycle_s) if prof and prof.min_cycle_s else tl.DEFAULT_MIN_CYCLE_S,
-            max_cycle_s=float(prof.max_cycle_s) if prof and prof.max_cycle_s else tl.DEFAULT_MAX_CYCLE_S,
-            min_green_s=float(prof.min_green_s) if prof and prof.min_green_s else tl.DEFAULT_MIN_GREEN_S,
-            profile_source=prof.source if prof else "",
+                side_friction=side_friction if side_friction is not None else 1.0,
+                gradient=gradient if gradient is not None else 1.0,
+                parking=parking if parking is not None else 1.0),
+            base_per_metre=per_metre or tl.S0_PER_METRE_PKJI,
+            min_cycle_s=float(min_cycle) if min_cycle else tl.DEFAULT_MIN_CYCLE_S,
+            max_cycle_s=float(max_cycle) if max_cycle else tl.DEFAULT_MAX_CYCLE_S,
+            min_green_s=float(min_green) if min_green else tl.DEFAULT_MIN_GREEN_S,
+            profile_source=source or "",
         )
     return out
 
@@ -239,7 +259,7 @@ SUM_FIELDS = ("count_seconds", "vehicles", "motor", "car", "heavy", "speed_sum",
               "occupancy_seconds")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sums:
     """One detector's rollup sums for one bucket (see traffic.models.Rollup)."""
 
@@ -279,6 +299,10 @@ def rollup_sums(model: type[Rollup], *, detector_ids: Iterable[int] | None = Non
         qs = qs.filter(bucket_start__lt=until)
     if detector_ids is not None:
         qs = qs.filter(detector_id__in=list(detector_ids))
+    if bucket is not None and since is None and until is None:
+        # One bucket: its start is known, so the column is not read back (converting thousands of datetimes,
+        # on SQLite from text, took longer than the query).
+        return {(row[0], bucket): Sums(*row[1:]) for row in qs.order_by().values_list("detector_id", *SUM_FIELDS)}
     out: dict[tuple[int, datetime], Sums] = {}
     for row in qs.order_by().values_list("detector_id", "bucket_start", *SUM_FIELDS):
         out[(row[0], row[1])] = Sums(*row[2:])
@@ -288,7 +312,7 @@ def rollup_sums(model: type[Rollup], *, detector_ids: Iterable[int] | None = Non
 # --- Results ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApproachState:
     approach_id: int
     direction: str
@@ -326,7 +350,7 @@ class ApproachState:
         return self.flow_skr_ph / self.saturation_flow
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Advice:
     """Webster against the running plan; `timing` is lib.traffic.TimingAdvice (delays, LOS, explanation)."""
 
@@ -347,7 +371,7 @@ class Advice:
         return dict(zip(self.phase_numbers, self.timing.recommended.greens_s, strict=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntersectionState:
     intersection_id: int
     code: str
@@ -385,8 +409,13 @@ def _shares(motor: float, car: float, heavy: float, mix: Mapping[str, float]) ->
 
 
 def approach_state(ap: ApproachGeometry, sums: Mapping[int, Sums], geom: IntersectionGeometry,
-                   plan: PlanInfo | None, cfg: EngineeringConfig, interval_s: int) -> ApproachState:
-    """Engineering numbers of one approach from its detectors' sums of one bucket."""
+                   plan: PlanInfo | None, cfg: EngineeringConfig, interval_s: int, *, detail: bool = True
+                   ) -> ApproachState:
+    """Engineering numbers of one approach from its detectors' sums of one bucket.
+
+    `detail=False` leaves out the queue and the SCATS-style DS (None), which neither the map nor the 24-hour
+    charts show: about a third of the work when the whole city is computed.
+    """
     total = len(ap.detectors)
     whole = [sums[d] for d in ap.whole_detectors if d in sums and sums[d].count_seconds]
     lanes = [sums[d] for d in ap.lane_detectors if d in sums and sums[d].count_seconds]
@@ -424,12 +453,14 @@ def approach_state(ap: ApproachGeometry, sums: Mapping[int, Sums], geom: Interse
     cap = tl.capacity(sat, green, cycle)
     dj = tl.degree_of_saturation(q, cap)
     delay = tl.average_delay(cycle, green, q, sat, method=cfg.delay_method)
-    nq = tl.pkji_queue(cycle, green, q, sat).total
-    queue = tl.queue_from_skr(nq, shares, lanes=ap.lanes, factors=cfg.equivalence)
     values.update(green_s=float(green), cycle_s=float(cycle), capacity=cap, dj=dj,
                   dj_status=tl.saturation_status(dj, cfg.dj_thresholds), delay_s=delay,
-                  los=tl.level_of_service(delay, cfg.los_thresholds), queue_skr=nq, queue_vehicles=queue.vehicles,
-                  queue_m=queue.metres)
+                  los=tl.level_of_service(delay, cfg.los_thresholds))
+    if not detail:
+        return ApproachState(**base, **values)
+    nq = tl.pkji_queue(cycle, green, q, sat).total
+    queue = tl.queue_from_skr(nq, shares, lanes=ap.lanes, factors=cfg.equivalence)
+    values.update(queue_skr=nq, queue_vehicles=queue.vehicles, queue_m=queue.metres)
     if occupancy is not None:
         observed_s = sum(s.count_seconds for s in used) / len(used)
         green_time = observed_s * green / cycle
@@ -443,10 +474,11 @@ def approach_state(ap: ApproachGeometry, sums: Mapping[int, Sums], geom: Interse
 
 
 def _safe_approach_state(ap: ApproachGeometry, sums: Mapping[int, Sums], geom: IntersectionGeometry,
-                         plan: PlanInfo | None, cfg: EngineeringConfig, interval_s: int) -> ApproachState:
+                         plan: PlanInfo | None, cfg: EngineeringConfig, interval_s: int, detail: bool = True
+                         ) -> ApproachState:
     # A registry edited by hand (a green longer than the cycle) must not take the whole city map down.
     try:
-        return approach_state(ap, sums, geom, plan, cfg, interval_s)
+        return approach_state(ap, sums, geom, plan, cfg, interval_s, detail=detail)
     except ValueError as exc:
         return ApproachState(ap.id, ap.direction, ap.label, ap.name, 0, len(ap.detectors),
                              note=f"data atau rencana tidak konsisten: {exc}")
@@ -488,13 +520,16 @@ def advise(geom: IntersectionGeometry, plan: PlanInfo, approaches: Iterable[Appr
 
 
 def compute(geom: IntersectionGeometry, sums: Mapping[int, Sums], bucket_start: datetime, interval_s: int,
-            cfg: EngineeringConfig, *, with_advice: bool = True) -> IntersectionState:
-    """Every number of one intersection for one bucket. `sums` maps detector id → that bucket's Sums."""
+            cfg: EngineeringConfig, *, with_advice: bool = True, detail: bool = True) -> IntersectionState:
+    """Every number of one intersection for one bucket. `sums` maps detector id → that bucket's Sums.
+
+    `detail=False`: approaches without queue and SCATS DS (see `approach_state`), for the map and the charts."""
     plan = geom.plan_at(bucket_start)
     notes: list[str] = []
     if plan is None:
         notes.append("belum ada rencana waktu sinyal: kapasitas, DJ dan tundaan tidak dihitung")
-    approaches = tuple(_safe_approach_state(ap, sums, geom, plan, cfg, interval_s) for ap in geom.approaches)
+    approaches = tuple(_safe_approach_state(ap, sums, geom, plan, cfg, interval_s, detail)
+                       for ap in geom.approaches)
     with_delay = [a for a in approaches if a.delay_s is not None and a.flow_skr_ph is not None]
     delay = los = None
     if with_delay:
@@ -535,9 +570,9 @@ def last_complete_bucket(now: datetime | None = None, resolution: str = "15min")
 
 
 def states(intersection_ids: Iterable[int] | None = None, *, bucket_start: datetime | None = None,
-           now: datetime | None = None, resolution: str = "15min", with_advice: bool = False
+           now: datetime | None = None, resolution: str = "15min", with_advice: bool = False, detail: bool = True
            ) -> dict[int, IntersectionState]:
-    """State of many intersections for one bucket: 7 registry queries + 1 rollup query."""
+    """State of many intersections for one bucket: 5 registry queries + 1 rollup query."""
     model = RESOLUTIONS[resolution]
     bucket = bucket_start or last_complete_bucket(now, resolution)
     cfg = config()
@@ -547,7 +582,7 @@ def states(intersection_ids: Iterable[int] | None = None, *, bucket_start: datet
         detector_ids = [d for g in geoms.values() for a in g.approaches for d in a.detectors]
     rows = rollup_sums(model, detector_ids=detector_ids, bucket=bucket)
     sums = {det: s for (det, _b), s in rows.items()}
-    return {pk: compute(g, sums, bucket, model.BUCKET_SECONDS, cfg, with_advice=with_advice)
+    return {pk: compute(g, sums, bucket, model.BUCKET_SECONDS, cfg, with_advice=with_advice, detail=detail)
             for pk, g in geoms.items()}
 
 

@@ -155,3 +155,37 @@ def test_it_lists_alarms_open_first_for_staff_only(atcs: Any, people: Any) -> No
     assert list(selectors.alarms_for(people.wati)) == []
     assert list(selectors.alarms_for(people.dewi)) == []
     assert list(selectors.alarms_for(people.putra)) == []
+
+
+def _flat_history(atcs: Any, t0: datetime, value: float) -> None:
+    """The window's 15-minute slots on 28 earlier days of the same day type, all at `value` (MAD 0)."""
+    weekend = timezone.localtime(t0 + timedelta(minutes=55)).weekday() >= 5
+    for days in range(1, 29):
+        day_start = t0 - timedelta(days=days)
+        if (timezone.localtime(day_start + timedelta(minutes=55)).weekday() >= 5) != weekend:
+            continue
+        for slot in range(4):
+            occ(atcs.loop1, day_start + timedelta(minutes=15 * slot), value, Rollup15Min)
+
+
+def test_a_few_occupancy_points_above_a_quiet_history_raise_no_congestion(atcs: Any) -> None:
+    t0 = atcs.now
+    _flat_history(atcs, t0, 5)
+    # +3.5 points for half an hour: counting noise on a quiet lane; the old 1-point floor made that z = 3.5.
+    fill(atcs.loop1, t0, [5, 5, 5, 5, 5, 5, 8.5, 8.5, 8.5, 8.5, 8.5, 8.5])
+
+    assert alarms.detection_settings().min_scale == 3.0
+    assert alarms.run_detection(t0 + timedelta(minutes=61))["raised"] == 0
+
+
+def test_a_queue_standing_over_a_quiet_lane_still_raises_congestion(atcs: Any, settings: Any) -> None:
+    t0 = atcs.now
+    _flat_history(atcs, t0, 5)
+    fill(atcs.loop1, t0, [5, 5, 5, 5, 5, 5, 5, 5, 35, 40, 40, 40])
+
+    assert alarms.run_detection(t0 + timedelta(minutes=61))["raised"] == 1
+    assert Alarm.objects.get().raised_at == t0 + timedelta(minutes=45)
+
+    settings.TRAFFIC_ZSCORE_MIN_SCALE = 20.0  # a city may set its own floor
+    Alarm.objects.all().delete()
+    assert alarms.run_detection(t0 + timedelta(minutes=61))["raised"] == 0
