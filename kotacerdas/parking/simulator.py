@@ -50,6 +50,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kotacerdas.lib.sampling import poisson, seeded
+
 LOCAL = ZoneInfo("Asia/Jakarta")
 INTERVAL_S = 900
 TURNOVER = {"niaga": 0.45, "pasar": 0.55, "kuliner": 0.40, "kantor": 0.30, "kesehatan": 0.35, "sekolah": 0.25,
@@ -178,23 +180,6 @@ def topology_from_db(on: date | None = None) -> Topology:
 # Random helpers -------------------------------------------------------------------------------------------------
 
 
-def _seeded(seed: int, *parts: object) -> random.Random:
-    # str seeds are hashed with SHA-512 by random.Random: stable across runs and processes.
-    return random.Random(":".join(str(p) for p in (seed, *parts)))
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    if mean <= 0:
-        return 0
-    if mean > 40:
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, k, p = math.exp(-mean), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
-
-
 def _pick(rng: random.Random, weighted: Iterable[tuple[str, float]]) -> str:
     items = list(weighted)
     x = rng.random() * sum(w for _v, w in items)
@@ -206,7 +191,7 @@ def _pick(rng: random.Random, weighted: Iterable[tuple[str, float]]) -> str:
 
 
 def point_factor(seed: int, code: str, heterogeneity: float) -> float:
-    return math.exp(_seeded(seed, "point", code).gauss(0.0, heterogeneity))
+    return math.exp(seeded(seed, "point", code).gauss(0.0, heterogeneity))
 
 
 def _open_hours(p: PointSpec) -> list[int]:
@@ -251,7 +236,7 @@ def plan(topology: Topology, seed: int, start: date, days: int, *, divert_share:
          foreign: int = 1, sticker: int = 1, tariffs: dict[str, int | None] | None = None,
          heterogeneity: float = 0.10) -> dict[str, Leak]:
     """Which points leak how (deterministic for a seed and registry)."""
-    rng = _seeded(seed, "leaks")
+    rng = seeded(seed, "leaks")
     codes = [p.code for p in topology.points]
     rng.shuffle(codes)
     leaks: dict[str, Leak] = {}
@@ -386,7 +371,7 @@ def _shift_bounds(j: JukirSpec, day: date) -> tuple[datetime, datetime]:
 
 def _point_day(out: DayOutput, p: PointSpec, day: date, seed: int, leak: Leak | None,
                tariffs: dict[str, int | None], heterogeneity: float, stickers: tuple[tuple[str, str], ...]) -> None:
-    rng = _seeded(seed, "pd", p.code, day.isoformat())
+    rng = seeded(seed, "pd", p.code, day.isoformat())
     weights = _class_weights(p, tariffs)
     if not weights:
         return
@@ -401,7 +386,7 @@ def _point_day(out: DayOutput, p: PointSpec, day: date, seed: int, leak: Leak | 
     sessions: list[tuple[datetime, str, bool]] = []
     t = opens.replace(minute=0)
     while t < closes:
-        n = _poisson(rng, base * profile(p.land_use, t.hour + 0.5, weekday))
+        n = poisson(rng, base * profile(p.land_use, t.hour + 0.5, weekday))
         for _k in range(n):
             at = t + timedelta(seconds=rng.uniform(0, 3600))
             if opens <= at < closes:

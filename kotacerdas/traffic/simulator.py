@@ -41,6 +41,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kotacerdas.lib.sampling import poisson, seeded
 from kotacerdas.lib.traffic import EKR_PKJI_APILL_PROTECTED, KB, KR, SM
 
 LOCAL = ZoneInfo("Asia/Jakarta")
@@ -214,14 +215,9 @@ class Scenario:
         return Scenario(self.rain + other.rain, self.incidents + other.incidents)
 
 
-def _seeded(seed: int, *parts: object) -> random.Random:
-    # str seeds are hashed with SHA-512 by random.Random: stable across runs and Python processes.
-    return random.Random(":".join(str(p) for p in (seed, *parts)))
-
-
 def daily_rain(seed: int, day: date) -> tuple[Rain, ...]:
     """Medan rain: most days in the wet months have one spell, mostly in the afternoon or evening."""
-    rng = _seeded(seed, "rain", day.isoformat())
+    rng = seeded(seed, "rain", day.isoformat())
     if rng.random() > 0.55:
         return ()
     hour = rng.uniform(13, 20) if rng.random() < 0.7 else rng.uniform(0, 12)
@@ -253,7 +249,7 @@ def plan_incidents(topology: Topology, seed: int, start: datetime, end: datetime
     """
     if count <= 0 or not topology.approaches or end <= start:
         return ()
-    rng = _seeded(seed, "incidents", block or start.isoformat())
+    rng = seeded(seed, "incidents", block or start.isoformat())
     linked = [a for a in topology.approaches if a.key in topology.downstream]
     pool = linked or list(topology.approaches)
     span = (end - start).total_seconds()
@@ -393,7 +389,7 @@ class _ApproachParams:
 
 
 def _params(seed: int, approach: ApproachSpec) -> _ApproachParams:
-    rng = _seeded(seed, "approach", approach.key)
+    rng = seeded(seed, "approach", approach.key)
     lanes = [d for d in approach.detectors if d.kind == "loop"]
     weights = [rng.uniform(0.8, 1.2) for _ in lanes]
     total = sum(weights) or 1.0
@@ -407,18 +403,6 @@ def align(t: datetime, interval_s: int) -> datetime:
     """The start of the interval containing t (intervals are aligned to the epoch, hence to UTC midnight)."""
     epoch = int(t.timestamp())
     return datetime.fromtimestamp(epoch - epoch % interval_s, UTC)
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    if mean <= 0:
-        return 0
-    if mean > 40:
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, k, p = math.exp(-mean), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
 
 
 def _binomial(rng: random.Random, n: int, p: float) -> int:
@@ -476,7 +460,7 @@ def _incident_factor(incidents: list[Incident], t: datetime, interval_s: int) ->
 def _interval(topology: Topology, params: dict[str, _ApproachParams], upstream_of: dict[str, str],
               incidents: dict[str, list[Incident]], scenario: Scenario, seed: int, t: datetime,
               interval_s: int) -> Iterator[Reading]:
-    rng = _seeded(seed, "interval", int(t.timestamp()))
+    rng = seeded(seed, "interval", int(t.timestamp()))
     mid = t + timedelta(seconds=interval_s / 2)
     base = profile(mid)
     rain = scenario.rain_at(mid)
@@ -487,7 +471,7 @@ def _interval(topology: Topology, params: dict[str, _ApproachParams], upstream_o
     states: dict[str, _State] = {}
     for approach in topology.approaches:
         p = params[approach.key]
-        day = _seeded(seed, "day", approach.key, day_key).gauss(1.0, p.day_noise_sd)
+        day = seeded(seed, "day", approach.key, day_key).gauss(1.0, p.day_noise_sd)
         capacity = approach.capacity_veh * (1 - 0.15 * rain)
         demand = approach.capacity_veh * p.peak_dj * base * day * (1 - 0.15 * rain) * rng.gauss(1.0, 0.04)
         factor = _incident_factor(incidents.get(approach.key, []), t, interval_s)
@@ -523,7 +507,7 @@ def _interval(topology: Topology, params: dict[str, _ApproachParams], upstream_o
             else:  # a camera or radar sees the whole approach
                 lanes, flow = float(approach.lanes), served
             mean = flow * interval_s / 3600
-            n = _poisson(rng, mean)
+            n = poisson(rng, mean)
             motor = _binomial(rng, n, mix[SM])
             heavy = _binomial(rng, n - motor, mix[KB] / (mix[KB] + mix[KR]))
             car = n - motor - heavy
