@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.complaints.models import Complaint
+from kotacerdas.lib.spreadsheet import safe_cell
 
 COLUMNS: tuple[str, ...] = (
     "nomor_aduan", "dibuat", "kategori", "klasifikasi", "kanal", "status", "kecamatan", "kelurahan", "opd",
     "tahap", "tenggat", "level_sla", "eskalasi", "dukungan", "nilai", "ditutup", "rahasia", "judul_publik",
 )
-# Cells a spreadsheet would run as a formula (CSV injection): prefixed with an apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -36,8 +35,7 @@ def _when(value: datetime | None) -> str:
 
 
 def _safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def row(c: Complaint) -> list[str]:

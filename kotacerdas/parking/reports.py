@@ -34,12 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.deadlines import site_timezone
+from kotacerdas.lib.spreadsheet import safe_cell
 from kotacerdas.parking import selectors
 from kotacerdas.parking.models import CASHLESS_METHODS, JukirAssignment, JukirStatus, ParkingPoint
 
 GROUPINGS = ("point", "segment", "operator", "jukir", "day")
-# Cells a spreadsheet would run as a formula (CSV injection): prefixed with an apostrophe (as complaints/exports).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -241,19 +240,13 @@ def _values(r: RevenueRow) -> list[Any]:
             r.operator_share]
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_csv(rows: Sequence[RevenueRow]) -> bytes:
     """UTF-8 CSV with a header; numbers plain (no thousands separators) so a spreadsheet reads them as numbers."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(_columns())
     for r in rows:
-        writer.writerow(["" if v is None else _safe(v) for v in _values(r)])
+        writer.writerow(["" if v is None else safe_cell(v) for v in _values(r)])
     return buf.getvalue().encode("utf-8")
 
 
@@ -269,9 +262,9 @@ def export_xlsx(rows: Sequence[RevenueRow], *, title: str = "") -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([_safe(v) for v in _values(r)])
+        ws.append([safe_cell(v) for v in _values(r)])
     t = total(rows)
-    ws.append([_safe(v) for v in _values(t)])
+    ws.append([safe_cell(v) for v in _values(t)])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     money = "#,##0"

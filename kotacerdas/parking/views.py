@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kotacerdas.accounts.models import Role
 from kotacerdas.core.deadlines import to_local
 from kotacerdas.core.templatetags.kc import localtime_id
+from kotacerdas.lib.spreadsheet import safe_cell
 from kotacerdas.parking import actions, filtersets, leakage, reports, selectors, tariffs
 from kotacerdas.parking.forms import (
     GROUP_CHOICES,
@@ -50,7 +51,6 @@ from kotacerdas.parking.models import (
     DutySession,
     JukirStatus,
     LeakageAssessment,
-    MerchantAccount,
     SettlementLineStatus,
     VehicleClass,
     ViolationKind,
@@ -423,9 +423,7 @@ def _merchant_for(point: Any, method: str) -> str:
     """
     if method not in CASHLESS_METHODS:
         return ""
-    accounts = MerchantAccount.objects.filter(is_active=True).filter(
-        Q(operator=point.operator) | Q(operator__isnull=True)).order_by(F("operator_id").desc(nulls_last=True))
-    account = accounts.first()
+    account = selectors.merchant_for(point)
     return account.merchant_id if account else ""
 
 
@@ -604,7 +602,6 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 AUDIT_COLUMNS = ("peringkat", "kode_titik", "nama_titik", "operator", "dari", "sampai", "hari", "diharapkan_rp",
                  "tercatat_rp", "perkiraan_hilang_rp", "rasio_kebocoran_persen", "dasar", "indikator", "penjelasan")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _audit_values(rank: int, e: Any) -> list[Any]:
@@ -612,8 +609,7 @@ def _audit_values(rank: int, e: Any) -> list[Any]:
     values = [rank, e.point.code, e.point.name, e.point.operator.name, e.start.isoformat(), e.end.isoformat(), e.days,
               e.expected_revenue, e.actual_revenue, e.estimated_loss, e.leakage_pct, e.basis, indicators,
               e.explanation]
-    # Text a spreadsheet would run as a formula (CSV injection) gets an apostrophe, as in reports.export_csv.
-    return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in values]
+    return [safe_cell(v) for v in values]
 
 
 def _audit_csv(entries: list[Any]) -> bytes:
