@@ -20,5 +20,9 @@ account_api.register(router)
 urlpatterns = [
     path("auth/token/", account_api.TokenView.as_view(), name="api-token"),
     path("parking/", include("kotacerdas.parking.api_urls")),
+    path("command-center/", include("kotacerdas.command_center.api_urls")),
+    path("jobs/", include("kotacerdas.jobs.api_urls")),
+    path("planning/", include("kotacerdas.planning.api_urls")),
+    path("openinfo/", include("kotacerdas.openinfo.api_urls")),
     *router.urls,
 ]

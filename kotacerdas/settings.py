@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "kotacerdas.sensors",
     "kotacerdas.traffic",
     "kotacerdas.parking",
+    "kotacerdas.jobs",
+    "kotacerdas.planning",
+    "kotacerdas.openinfo",
+    "kotacerdas.command_center",
 ]
 
 MIDDLEWARE = [

@@ -23,11 +23,16 @@ urlpatterns = [
     path("api/v1/", include("kotacerdas.api_urls")),
     path("atcs/", include("kotacerdas.traffic.urls")),
     path("parkir/", include("kotacerdas.parking.urls")),
+    path("pusat-komando/", include("kotacerdas.command_center.urls")),
+    path("kerja/", include("kotacerdas.jobs.urls")),
+    path("perencanaan/", include("kotacerdas.planning.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/", include("kotacerdas.open311.urls")),
     path("sp4n-lapor/", include("kotacerdas.lapor.urls")),
+    # PPID (ppid/), the open-data portal (data/), the CKAN-compatible API (api/3/) and /catalog.jsonld.
+    path("", include("kotacerdas.openinfo.urls")),
     path("", complaints_views.home, name="home"),
     path("", include("kotacerdas.complaints.urls")),
     # Uploaded photos. The embedded install serves them itself; behind a proxy, let the proxy serve /media/.

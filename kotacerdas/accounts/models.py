@@ -17,6 +17,10 @@ class Role(models.TextChoices):
     SUPERADMIN = "superadmin", _("Superadmin")
     JUKIR = "jukir", _("Juru parkir")
     OPERATOR_PARKIR = "operator_parkir", _("Operator parkir (mitra)")
+    DISNAKER = "disnaker", _("Petugas Disnaker")
+    PERUSAHAAN = "perusahaan", _("Perusahaan mitra")
+    PERENCANA = "perencana", _("Perencana (Bappeda)")
+    PPID = "ppid", _("Petugas PPID")
 
 
 STAFF_ROLES = frozenset(

@@ -1,9 +1,9 @@
 """An overdue case climbs the escalation ladder, and every rung sees it: DLH's head, the admin koordinator and the
 wali kota (who may only look).
 
-The case is made through actions with a `now=` in the past (dispositioned 10 working days ago, so the OPD's 5 hk
-tindak lanjut limit passed about 5 working days ago), then one real sweep runs; the browser checks what each
-person sees.
+The case is made through actions with a `now=` in the past (dispositioned 12 working days ago, so the OPD's 5 hk
+tindak lanjut limit passed 6-7 working days ago, past the ladder's last rung on any weekday or weekend the suite
+runs), then one real sweep runs; the browser checks what each person sees.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def working_days_ago(days: int) -> Any:
 def make_overdue_case(city: Any, people: Any) -> Any:
     from kotacerdas.complaints import actions
 
-    submitted = working_days_ago(11)
+    submitted = working_days_ago(13)
     complaint = actions.submit(
         {"title": TITLE, "description": "Parit tersumbat sampah rumah tangga, air meluap ke jalan saat hujan.",
          "category": city.cat_sampah.code, "lat": city.inside[0], "lon": city.inside[1],
@@ -50,7 +50,7 @@ def make_overdue_case(city: Any, people: Any) -> Any:
         now=submitted,
     )
     agency = actions.check_dispose(people.adi, complaint, None)
-    return actions.do_dispose(people.adi, complaint, agency, now=working_days_ago(10))
+    return actions.do_dispose(people.adi, complaint, agency, now=working_days_ago(12))
 
 
 def open_tab(page: Any, name: str, key: str) -> None:

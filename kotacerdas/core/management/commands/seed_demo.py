@@ -77,7 +77,7 @@ class Command(BaseCommand):
         # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
         # simulators (`serve`), which need something to simulate.
         available = get_commands()
-        for command in ("seed_traffic", "seed_parking"):
+        for command in ("seed_traffic", "seed_parking", "seed_jobs", "seed_planning"):
             if command in available:
                 self.stdout.write(f"{command}...")
                 call_command(command, stdout=self.stdout, stderr=self.stderr)
@@ -88,4 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Riwayat e-parking {days} hari...")
             call_command("simulate_parking", "--days", str(days), "--via", "bulk", "--assess",
                          stdout=self.stdout, stderr=self.stderr)
+        # Last: the open-data catalogue publishes datasets generated from everything seeded above.
+        if "seed_openinfo" in available:
+            self.stdout.write("seed_openinfo...")
+            call_command("seed_openinfo", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS(f"Selesai dalam {time.monotonic() - began:.1f} dtk."))

@@ -1,0 +1,7 @@
+"""/api/v1/jobs/; kotacerdas/api_urls.py includes it."""
+
+from __future__ import annotations
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

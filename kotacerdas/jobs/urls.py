@@ -1,0 +1,8 @@
+"""Mounted at /kerja/ (kotacerdas/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import path  # noqa: F401
+
+app_name = "jobs"
+urlpatterns: list = []
