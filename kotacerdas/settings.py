@@ -284,6 +284,10 @@ LOGGING = {
     },
 }
 
+# Command Center map: an optional XYZ tile URL (e.g. a city's own tile server); empty = the region GeoJSON is the
+# whole basemap, so the room works offline.
+COMMAND_CENTER_TILE_URL = os.environ.get("COMMAND_CENTER_TILE_URL", "")
+
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
