@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, FloatField, Func, Lookup, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import cached_property
 
 from kotacerdas.complaints import selectors
 from kotacerdas.complaints.models import (
@@ -56,6 +58,16 @@ class Context:
     request: HttpRequest
     tz: str
     extensions: bool = False
+
+    @cached_property
+    def media_prefix(self) -> str:
+        """The absolute URL of the media root when files are served from the local file system, so that a photo's
+        URL is one concatenation (build_absolute_uri per photo was a fifth of a 1,000-row answer); "" for other
+        storages, whose URLs are asked from the storage one by one."""
+        storage = storages["default"]
+        if type(storage) is not FileSystemStorage:
+            return ""
+        return self.request.build_absolute_uri(storage.base_url)
 
 
 def v2_status(status: str) -> str:
@@ -115,6 +127,8 @@ def _note_text(kind: str, message: str) -> str:
 def _media_url(complaint: Complaint, ctx: Context) -> str | None:
     name = getattr(complaint, "o311_photo", None)
     if name:
+        if ctx.media_prefix:
+            return ctx.media_prefix + filepath_to_uri(name)
         return ctx.request.build_absolute_uri(default_storage.url(name))
     return getattr(complaint, "o311_media_url", None) or None
 
@@ -148,6 +162,33 @@ class _PlainRow:
 
 
 _EXTRAS = ("o311_last_kind", "o311_last_message", "o311_photo", "o311_media_url")
+_DATETIMES = ("created_at", "updated_at", "closed_at", "resolve_due_at", "stage_due_at")
+
+
+class _Epoch(Func):
+    """PostgreSQL: a timestamptz as float seconds since the epoch, which `render.w3c` formats in the city's zone.
+
+    Django loads timestamptz through a Python-level psycopg loader (~9 µs a value with its tz replace); a float
+    costs next to nothing, and 5 datetimes × 1,000 rows made that a sixth of the answer's time."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+    output_field = FloatField()
+
+
+class _AnyOf(Lookup):
+    """`complaint_id = ANY(%s)` with the page's ids as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(F("complaint_id"), ids)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+    def get_prep_lookup(self) -> Any:
+        return self.rhs
 
 
 def plain_rows(qs: QuerySet[Complaint]) -> list[_PlainRow]:
@@ -159,18 +200,25 @@ def plain_rows(qs: QuerySet[Complaint]) -> list[_PlainRow]:
     # PostgreSQL: the same four values fetched for the whole page at once (DISTINCT ON over the page's ids walks
     # the (complaint, at) index once per query instead of four index probes per row): 1,000-row answers are
     # where the Open311 p95 target was missed (bench/open311.py).
-    base = [f for f in _PLAIN_FIELDS if f not in _EXTRAS]
-    rows = list(qs.values("id", *base, *names))  # values() leaves the unused subquery annotations out of SELECT
+    base = [f for f in _PLAIN_FIELDS if f not in _EXTRAS and f not in _DATETIMES]
+    epochs = {f"o311_epoch_{f}": _Epoch(f) for f in _DATETIMES}
+    # values() leaves the unused subquery annotations out of SELECT
+    rows = list(qs.annotate(**epochs).values("id", *base, *names, *epochs))
     ids = [r["id"] for r in rows]
-    last = {e["complaint_id"]: e for e in _public_events().filter(complaint_id__in=ids)
+    # One array parameter instead of 1,000 placeholders: psycopg splits and adapts a query's placeholders in
+    # Python, which cost ~20 ms per 1,000-row answer.
+    in_page = _AnyOf(ids)
+    last = {e["complaint_id"]: e for e in _public_events().filter(in_page)
             .order_by("complaint_id", "-at", "-id").distinct("complaint_id").values("complaint_id", "kind", "message")}
-    photo = dict(selectors.public_photo_rows().filter(complaint_id__in=ids)
+    photo = dict(selectors.public_photo_rows().filter(in_page)
                  .order_by("complaint_id", "created_at", "id").distinct("complaint_id")
                  .values_list("complaint_id", "image"))
-    media = dict(SubmittedRequest.objects.filter(complaint_id__in=ids).exclude(media_url="")
+    media = dict(SubmittedRequest.objects.filter(in_page).exclude(media_url="")
                  .values_list("complaint_id", "media_url"))
     out = []
     for row in rows:
+        for f in _DATETIMES:
+            row[f] = row.pop(f"o311_epoch_{f}")
         event = last.get(row["id"])
         row["o311_last_kind"] = event["kind"] if event else None
         row["o311_last_message"] = event["message"] if event else None

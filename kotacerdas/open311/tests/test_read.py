@@ -251,6 +251,26 @@ def test_it_gives_the_first_photo_as_an_absolute_media_url(client, city, setting
     assert item["media_url"].endswith(f"{c.tracking_no}-report-1.jpg")
 
 
+def test_it_shows_a_request_the_same_in_the_list_as_on_its_own(client, city, people, settings, tmp_path):
+    # The list reads rows in bulk (on PostgreSQL: batched last note and photo, datetimes as epoch seconds); the
+    # single request goes through model instances. Both must write every field identically.
+    settings.MEDIA_ROOT = tmp_path
+    resolved = resolve(file_report(city, photos=[jpeg("a.jpg")]), people, city)
+    fresh = file_report(city)
+    for fmt in ("json", "xml"):
+        listed = client.get(f"{BASE}/requests.{fmt}").content.decode()
+        for c in (resolved, fresh):
+            single = client.get(f"{BASE}/requests/{c.tracking_no}.{fmt}").content.decode()
+            if fmt == "json":
+                (item,) = parse(client.get(f"{BASE}/requests/{c.tracking_no}.json"))
+                assert item in parse(client.get(f"{BASE}/requests.json"))
+                assert item["media_url"] if c is resolved else item["media_url"] is None
+                assert item["updated_datetime"].endswith("+07:00") and item["status_notes"]
+            else:
+                body = single.split("<service_requests>", 1)[1].rsplit("</service_requests>", 1)[0]
+                assert body in listed
+
+
 def test_it_adds_extended_attributes_and_notes_only_when_asked(client, city, people):
     c = resolve(file_report(city), people, city)
     (item,) = parse(client.get(f"{BASE}/requests/{c.tracking_no}.json", {"extensions": "true"}))
