@@ -208,7 +208,11 @@ def test_it_marks_a_batch_token_failed_when_the_input_no_longer_passes(
     assert not Complaint.objects.exists()
 
 
-def test_it_limits_requests_per_api_key_with_retry_after(client, city, apikey):
+def test_it_limits_requests_per_api_key_with_retry_after(client, city, apikey, monkeypatch):
+    from kotacerdas.open311 import ratelimit
+
+    # 30 s into a window, always: on a slow machine the three requests could otherwise straddle a window edge.
+    monkeypatch.setattr(ratelimit, "_clock", lambda: 29_000_000 * 60 + 30.0)
     ApiKey.objects.update(rate_limit_per_minute=2)
     assert client.post(f"{BASE}/requests.json", body(apikey[1])).status_code == 200
     assert client.post(f"{BASE}/requests.json", body(apikey[1])).status_code == 200
