@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from kotacerdas.complaints import views as complaints_views
 from kotacerdas.core import sse
 from kotacerdas.core import views as core_views
+from kotacerdas.openinfo import ckan as openinfo_ckan
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -33,6 +34,8 @@ urlpatterns = [
     path("sp4n-lapor/", include("kotacerdas.lapor.urls")),
     # PPID (ppid/), the open-data portal (data/), the CKAN-compatible API (api/3/) and /catalog.jsonld.
     path("", include("kotacerdas.openinfo.urls")),
+    # ckanapi.RemoteCKAN calls /api/action/ by default; harvesters use /api/3/action/ (openinfo.urls).
+    path("api/action/<str:name>", openinfo_ckan.action, name="ckan-action-default"),
     path("", complaints_views.home, name="home"),
     path("", include("kotacerdas.complaints.urls")),
     # Uploaded photos. The embedded install serves them itself; behind a proxy, let the proxy serve /media/.

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from kotacerdas.openinfo import api
+
+router = SimpleRouter(trailing_slash=True)
+router.register("requests", api.RequestViewSet, basename="openinfo-request")
+router.register("dip", api.DipViewSet, basename="openinfo-dip")
+
+urlpatterns = [*router.urls]

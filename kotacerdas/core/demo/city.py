@@ -56,7 +56,7 @@ PENGHUBUNG = {
                                                          "Penghubung Dinas Koperasi UKM Perindag"),
     "dinas-p3apmp2kb": ("dp3a", "Nurul Hidayah", "Penghubung DP3APMP2KB"),
     "dinas-ketenagakerjaan": ("disnaker", "Samuel Panjaitan", "Penghubung Disnaker"),
-    "dinas-kominfo": ("ppid", "Tiara Lubis", "Penghubung PPID Diskominfo"),
+    "dinas-kominfo": ("kominfo", "Tiara Lubis", "Penghubung Diskominfo"),
 }
 
 # A few kantor lurah are enough to show the kelurahan level: those of Medan Kota, where the lurah account sits.

@@ -12,6 +12,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.complaints.models import Complaint
+from kotacerdas.core.demo.replay import demo_notifications
 from kotacerdas.core.models import SiteSettings
 
 
@@ -74,22 +75,25 @@ class Command(BaseCommand):
 
             report = classifier.train()
             self.stdout.write(f"Model klasifikasi: {report.summary()}")
-        # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
-        # simulators (`serve`), which need something to simulate.
-        available = get_commands()
-        for command in ("seed_traffic", "seed_parking", "seed_jobs", "seed_planning"):
-            if command in available:
-                self.stdout.write(f"{command}...")
-                call_command(command, stdout=self.stdout, stderr=self.stderr)
-        days = int(options["parking_days"])
-        if days > 0 and "simulate_parking" in available:
-            # A week of payments, occupancy and duty with planted leaks, assessed: the dashboard, the revenue
-            # report and the audit list then have something to show from the first start.
-            self.stdout.write(f"Riwayat e-parking {days} hari...")
-            call_command("simulate_parking", "--days", str(days), "--via", "bulk", "--assess",
-                         stdout=self.stdout, stderr=self.stderr)
-        # Last: the open-data catalogue publishes datasets generated from everything seeded above.
-        if "seed_openinfo" in available:
-            self.stdout.write("seed_openinfo...")
-            call_command("seed_openinfo", stdout=self.stdout, stderr=self.stderr)
+        # The other modules' demo data (ATCS, parking, jobs, planning, PPID and open data). Their actions write
+        # notifications as real use would; as with the complaints replay, none of them is delivered.
+        with demo_notifications():
+            # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
+            # simulators (`serve`), which need something to simulate.
+            available = get_commands()
+            for command in ("seed_traffic", "seed_parking", "seed_jobs", "seed_planning"):
+                if command in available:
+                    self.stdout.write(f"{command}...")
+                    call_command(command, stdout=self.stdout, stderr=self.stderr)
+            days = int(options["parking_days"])
+            if days > 0 and "simulate_parking" in available:
+                # A week of payments, occupancy and duty with planted leaks, assessed: the dashboard, the revenue
+                # report and the audit list then have something to show from the first start.
+                self.stdout.write(f"Riwayat e-parking {days} hari...")
+                call_command("simulate_parking", "--days", str(days), "--via", "bulk", "--assess",
+                             stdout=self.stdout, stderr=self.stderr)
+            # Last: the open-data catalogue publishes datasets generated from everything seeded above.
+            if "seed_openinfo" in available:
+                self.stdout.write("seed_openinfo...")
+                call_command("seed_openinfo", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS(f"Selesai dalam {time.monotonic() - began:.1f} dtk."))
