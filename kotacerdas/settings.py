@@ -288,6 +288,12 @@ LOGGING = {
 # whole basemap, so the room works offline.
 COMMAND_CENTER_TILE_URL = os.environ.get("COMMAND_CENTER_TILE_URL", "")
 
+# Siduta: a Kemendagri code prefix ("12.71" for Medan) limits job-seeker registration to NIKs issued there;
+# empty = any valid Indonesian NIK (kotacerdas/jobs/rules.py).
+JOBS_RESIDENT_PREFIX = os.environ.get("JOBS_RESIDENT_PREFIX", "")
+# PPID: the usernames of the Atasan PPID (comma-separated); empty = every city-wide pimpinan (Sekda, Wali Kota).
+PPID_ATASAN_USERNAMES = tuple(u.strip() for u in os.environ.get("PPID_ATASAN_USERNAMES", "").split(",") if u.strip())
+
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from kotacerdas.jobs import api
+
+router = SimpleRouter(trailing_slash=True)
+router.register("vacancies", api.VacancyViewSet, basename="jobs-vacancy")
+router.register("applications", api.ApplicationViewSet, basename="jobs-application")
+router.register("events", api.EventViewSet, basename="jobs-event")
+
+urlpatterns = [
+    path("statistics/", api.StatisticsView.as_view(), name="jobs-statistics"),
+    path("ak1/verify/<str:token>/", api.Ak1VerifyView.as_view(), name="jobs-ak1-verify"),
+    *router.urls,
+]

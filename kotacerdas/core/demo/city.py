@@ -55,7 +55,7 @@ PENGHUBUNG = {
     "dinas-koperasi-ukm-perindustrian-dan-perdagangan": ("disperindag", "Lia Manurung",
                                                          "Penghubung Dinas Koperasi UKM Perindag"),
     "dinas-p3apmp2kb": ("dp3a", "Nurul Hidayah", "Penghubung DP3APMP2KB"),
-    "dinas-ketenagakerjaan": ("disnaker", "Samuel Panjaitan", "Penghubung Disnaker"),
+    "dinas-ketenagakerjaan": ("naker", "Samuel Panjaitan", "Penghubung Disnaker"),
     "dinas-kominfo": ("kominfo", "Tiara Lubis", "Penghubung Diskominfo"),
 }
 
