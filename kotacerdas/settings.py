@@ -268,6 +268,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a `status`, `stage` or `channel` field with their own choices: each set gets a name of
+    # its own instead of a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "kotacerdas.complaints.models.Status",
+        "ComplaintChannelEnum": "kotacerdas.complaints.models.Channel",
+        "SlaStageEnum": "kotacerdas.complaints.models.SlaStage",
+        "ParkingChannelEnum": "kotacerdas.parking.models.Channel",
+        "ViolationStatusEnum": "kotacerdas.parking.models.ViolationStatus",
+        "JukirStatusEnum": "kotacerdas.parking.models.JukirStatus",
+        "ApplicationStageEnum": "kotacerdas.jobs.models.Stage",
+        "VacancyStatusEnum": "kotacerdas.jobs.models.VacancyStatus",
+        "CompanyStatusEnum": "kotacerdas.jobs.models.CompanyStatus",
+        "CardStatusEnum": "kotacerdas.jobs.models.CardStatus",
+        "PlanningStageEnum": "kotacerdas.planning.rules.Stage",
+        "UsulanStatusEnum": "kotacerdas.planning.models.UsulanStatus",
+        "RequestChannelEnum": "kotacerdas.openinfo.models.RequestChannel",
+        "InfoRequestStatusEnum": "kotacerdas.openinfo.models.RequestStatus",
+        "ObjectionStatusEnum": "kotacerdas.openinfo.models.ObjectionStatus",
+    },
 }
 
 # Logging: personal data (NIK, phone, e-mail) is masked by a filter on every handler ---------------------
