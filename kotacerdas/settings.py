@@ -257,7 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kotacerdas.core.api.StandardPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kotacerdas.core.schema.ProjectAutoSchema",
     "EXCEPTION_HANDLER": "kotacerdas.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

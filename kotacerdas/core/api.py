@@ -58,6 +58,11 @@ class ApiViewMixin:
 
     authentication_classes = AUTHENTICATION
     pagination_class = StandardPagination
+    # Any id reaches the view, so a malformed one (`null,null`, `%C2%84`, a dot) gets DRF's JSON 404 from
+    # get_object instead of Django's HTML page for an unmatched URL. A view may narrow it only if the API keeps
+    # answering JSON for everything else (a catch-all is simpler: leave it). NUL never gets here:
+    # core.middleware refuses it with a 400 before any view runs.
+    lookup_value_regex = r"[^/]+"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -70,7 +75,13 @@ FIELD_ERRORS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "Field-keyed messages (`non_field_errors` for the body as a whole); a body that cannot be "
                    "parsed at all gets a single `detail` string.",
-    "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+    # A nested serializer answers its own field-keyed object under its key; a list of them (`many=True`) a list
+    # with one such object per item, or an object keyed by the item's index.
+    "additionalProperties": {"anyOf": [
+        {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+        {"type": "string"},
+        {"type": "object", "description": "Errors of a nested object, keyed the same way."},
+    ]},
 }
 
 
@@ -81,7 +92,8 @@ def _detail(description: str, example: str, name: str) -> OpenApiResponse:
     )
 
 
-def error_responses(*codes: int, field_example: dict[str, list[str]] | None = None) -> dict[int, OpenApiResponse]:
+def error_responses(*codes: int, field_example: dict[str, list[str]] | None = None,
+                    forbidden_example: str | None = None) -> dict[int, OpenApiResponse]:
     """OpenAPI responses for the error codes an operation can answer, each with an example body."""
     known: dict[int, OpenApiResponse] = {
         400: OpenApiResponse(
@@ -95,7 +107,7 @@ def error_responses(*codes: int, field_example: dict[str, list[str]] | None = No
         401: _detail("No or invalid credentials (send `Authorization: Token <key>` or a session cookie).",
                      "Kredensial untuk autentikasi tidak diberikan.", "Not authenticated"),
         403: _detail("Authenticated, but the role may not do this.",
-                     "Anda tidak berwenang melakukan tindakan ini pada aduan ini.", "Forbidden"),
+                     forbidden_example or "Anda tidak berwenang melakukan tindakan ini pada aduan ini.", "Forbidden"),
         404: _detail("Unknown, or outside the caller's scope (the API does not reveal which).",
                      "Tidak ditemukan.", "Not found"),
         429: _detail("Too many requests; retry after `Retry-After` seconds.",

@@ -94,5 +94,5 @@ class Ak1VerifySerializer(serializers.Serializer):
     number = serializers.CharField(help_text="Masked: the last four digits are hidden.")
     status = serializers.CharField()
     valid = serializers.BooleanField()
-    issued_on = serializers.DateField()
-    valid_until = serializers.DateField()
+    issued_on = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)  # both are set when a number is issued; null otherwise

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.filters import YearFilter
 from kotacerdas.openinfo.models import Decision, DipCategory, DipEntry, InfoRequest, RequestChannel, RequestStatus
 
 
@@ -18,7 +19,7 @@ class RequestFilterSet(filters.FilterSet):
                                    empty_label=_("Semua"))
     overdue = filters.ChoiceFilter(choices=[("1", _("Ya")), ("0", _("Tidak"))], method="filter_overdue",
                                    label=_("Melewati tenggat"), empty_label=_("Semua"))
-    year = filters.NumberFilter(field_name="received_at", lookup_expr="year", label=_("Tahun"))
+    year = YearFilter(field_name="received_at", lookup_expr="year", label=_("Tahun"))
 
     class Meta:
         model = InfoRequest

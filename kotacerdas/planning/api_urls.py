@@ -15,6 +15,6 @@ router.register("public/usulan", api.PublicUsulanViewSet, basename="planning-pub
 router.register("usulan", api.UsulanViewSet, basename="planning-usulan")
 
 urlpatterns = [
-    path("forums/<int:pk>/ranks/", api.ForumRanksView.as_view(), name="planning-forum-ranks"),
+    path("forums/<str:pk>/ranks/", api.ForumRanksView.as_view(), name="planning-forum-ranks"),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.filters import YearFilter
 from kotacerdas.planning.models import Usulan, UsulanStatus
 from kotacerdas.planning.rules import Rumpun, Source, Stage
 
@@ -19,7 +20,7 @@ class UsulanFilterSet(filters.FilterSet):
     kecamatan = filters.CharFilter(field_name="kecamatan__code", label=_("Kecamatan (kode)"))
     kelurahan = filters.CharFilter(field_name="kelurahan__code", label=_("Kelurahan (kode)"))
     opd = filters.CharFilter(field_name="agency__code", label=_("OPD (kode)"))
-    year = filters.NumberFilter(field_name="planning_year__year", label=_("Tahun rencana"))
+    year = YearFilter(field_name="planning_year__year", label=_("Tahun rencana"))
 
     class Meta:
         model = Usulan

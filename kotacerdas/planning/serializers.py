@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kotacerdas.planning import reports
@@ -39,8 +40,10 @@ class PriceItemSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="version.kind")
     version = serializers.IntegerField(source="version.number")
     perwal = serializers.CharField(source="version.perwal")
-    lampiran = serializers.CharField(source="ceiling.lampiran", default=None)
-    ceiling = serializers.DecimalField(source="ceiling.amount", max_digits=16, decimal_places=0, default=None)
+    # An item without an SHSR ceiling answers null for both (the schema says so).
+    lampiran = serializers.CharField(source="ceiling.lampiran", default=None, allow_null=True)
+    ceiling = serializers.DecimalField(source="ceiling.amount", max_digits=16, decimal_places=0, default=None,
+                                       allow_null=True)
 
     class Meta:
         model = PriceItem
@@ -69,6 +72,7 @@ class PublicUsulanSerializer(serializers.ModelSerializer):
                   "lon", "volume", "satuan", "opd", "estimated_cost", "entry_stage", "current_stage", "status",
                   "journey"]
 
+    @extend_schema_field(JourneyStepSerializer(many=True))
     def get_journey(self, obj: Usulan) -> list[dict[str, Any]]:
         return JourneyStepSerializer([{k: s[k] for k in ("stage", "decision", "reason", "rank", "forum")}
                                       for s in reports.journey(obj)], many=True).data

@@ -187,3 +187,11 @@ def test_it_keeps_nik_out_of_the_logs(jobs, client, caplog) -> None:
     client.post(reverse("jobs:seeker-register"), {"nik": "1271052002000002", "full_name": "Andi", "email": "a@b.id"})
     actions.do_apply(jobs.sari.user, jobs.vacancy)
     assert "1271052002000002" not in caplog.text and jobs.sari.nik not in caplog.text
+
+
+def test_it_answers_unknown_or_malformed_ids_with_a_json_404(jobs) -> None:
+    api = APIClient()
+    for url in ("/api/v1/jobs/ak1/verify/bukan-token/", "/api/v1/jobs/vacancies/null,null/",
+                "/api/v1/jobs/vacancies/1.5/", "/api/v1/jobs/events/%C2%84/"):
+        response = api.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", url

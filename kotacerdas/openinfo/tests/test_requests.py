@@ -141,6 +141,19 @@ def test_it_files_a_request_through_the_form_with_field_errors(client, people):
     assert InfoRequest.objects.count() == 0
 
 
+def test_it_answers_a_bad_year_filter_with_400_naming_year(client, people, request_data):
+    client.force_login(people.wati)
+    assert client.post("/api/v1/openinfo/requests/", request_data, content_type="application/json").status_code == 201
+    for bad in ("0.5", "0", "10000", "abc"):
+        response = client.get(f"/api/v1/openinfo/requests/?year={bad}")
+        assert response.status_code == 400 and "year" in response.json(), bad
+    year = InfoRequest.objects.get().received_at.year
+    assert client.get(f"/api/v1/openinfo/requests/?year={year}").json()["count"] == 1
+    assert client.get(f"/api/v1/openinfo/requests/?year={year - 1}").json()["count"] == 0
+    missing = client.get("/api/v1/openinfo/requests/PPID-1999-000001/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+
+
 def test_it_files_and_reads_requests_through_the_api_without_identity_numbers(client, people, request_data):
     client.force_login(people.wati)
     response = client.post("/api/v1/openinfo/requests/", {**request_data, "nik": "1"},

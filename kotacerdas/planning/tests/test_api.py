@@ -80,3 +80,17 @@ def test_it_offers_the_usulan_dataset_without_personal_data(plan, people) -> Non
     for private in ("Wati", "081234567890", "wati@contoh.id"):
         assert private not in text
     assert ds["geojson"]()["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_it_answers_malformed_ids_and_years_in_json(plan, people) -> None:  # noqa: ANN001
+    client = api(people.lurah)
+    for url in ("/api/v1/planning/usulan/%C2%84/", "/api/v1/planning/usulan/a.b/", "/api/v1/planning/years/abc/",
+                "/api/v1/planning/years/1999/"):
+        response = client.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", url
+    response = client.post("/api/v1/planning/forums/null,null/ranks/", {"ranks": {}}, format="json")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    for url in ("/api/v1/planning/kamus/?year=abc", "/api/v1/planning/kamus/?year=%C2%B2",
+                "/api/v1/planning/usulan/?year=0.5", "/api/v1/planning/public/usulan/?year=0"):
+        response = client.get(url)
+        assert response.status_code == 400 and "year" in response.json(), url

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             # The sensor modules' demo registries (ATCS intersections, parking points): `make run` then starts their
             # simulators (`serve`), which need something to simulate.
             available = get_commands()
-            for command in ("seed_traffic", "seed_parking", "seed_jobs", "seed_planning"):
+            for command in ("seed_traffic", "seed_parking", "seed_jobs", "seed_planning", "seed_command_center"):
                 if command in available:
                     self.stdout.write(f"{command}...")
                     call_command(command, stdout=self.stdout, stderr=self.stderr)
