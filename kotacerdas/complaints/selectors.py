@@ -143,3 +143,114 @@ def nearby_candidates(category_id: int, lat: float, lon: float, since) -> QueryS
         category_id=category_id, created_at__gte=since, status__in=OPEN_STATUSES,
         lat__gte=minlat, lat__lte=maxlat, lon__gte=minlon, lon__lte=maxlon, parent__isnull=True,
     )
+
+
+# --- Command Center live room (kotacerdas/command_center/live.py) -----------------------------------------------
+
+
+def command_center_scoped(user: Any) -> QuerySet[Complaint] | None:
+    """The reader's complaints as a filter, or None when they see the whole city (so no IN-subquery is needed)."""
+    qs = complaints_for(user).order_by()
+    return qs if qs.query.where else None
+
+
+def command_center_figures(user: Any, *, now: Any, day_start: Any, week: Any) -> dict[str, Any]:
+    """Complaint tiles of the live room: today so far vs the same weekday last week until the same time.
+
+    `week` is the shift (7 days). Six small aggregate queries, each on an index: created_at for intake (today so
+    far, last week's same hours), status (and status+stage_due_at) for the open stock, the timeline's `at` for
+    resolved, rated and breaches in the same two windows, and for the status moves of the last 7 days. The open
+    stock a week ago is the open stock now minus what the timeline opened since then plus what it closed: no
+    snapshot table is needed and no row of older history is read.
+    """
+    from django.db.models import Avg, F
+
+    from kotacerdas.complaints.models import EventKind
+
+    lw_start, lw_now = day_start - week, now - week
+    qs = complaints_for(user).order_by()
+    # Two tight ranges on the created_at index, not the 8 days between them.
+    created = {"today": qs.filter(created_at__gte=day_start, created_at__lte=now).count(),
+               "last_week": qs.filter(created_at__gte=lw_start, created_at__lte=lw_now).count()}
+    stock = qs.filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now)))
+    events = ComplaintEvent.objects.order_by()
+    scoped = command_center_scoped(user)
+    if scoped is not None:
+        events = events.filter(complaint__in=scoped.values("pk"))
+    resolved = Q(kind=EventKind.RESOLVED)
+    on_time = resolved & (Q(complaint__resolve_due_at__isnull=True) | Q(complaint__resolve_due_at__gte=F("at")))
+    rated = Q(kind=EventKind.RATED, complaint__rating__isnull=False)
+    breach = Q(kind=EventKind.SLA_BREACH)
+
+    def window(lo: Any, hi: Any) -> dict[str, Any]:
+        # One tight range of the timeline's `at` index; the join to the complaint (due time, rating) stays as
+        # small as the window, so the planner keeps a nested loop on the primary key.
+        return events.filter(at__gte=lo, at__lte=hi).aggregate(
+            resolved=Count("id", filter=resolved), on_time=Count("id", filter=on_time),
+            rating=Avg("complaint__rating", filter=rated), rated=Count("id", filter=rated),
+            breaches=Count("id", filter=breach))
+
+    today, before = window(day_start, now), window(lw_start, lw_now)
+    # Status transitions since this time last week, read from the timeline alone (no join).
+    opened = ~Q(from_status__in=OPEN_STATUSES) & Q(to_status__in=OPEN_STATUSES)
+    closed = Q(from_status__in=OPEN_STATUSES) & ~Q(to_status__in=OPEN_STATUSES) & ~Q(to_status="")
+    moves = events.filter(at__gt=lw_now, at__lte=now).aggregate(
+        opened=Count("id", filter=opened), closed=Count("id", filter=closed))
+    open_now = stock["open"] or 0
+    return {
+        "created_today": created["today"] or 0, "created_last_week": created["last_week"] or 0,
+        "open": open_now, "overdue": stock["overdue"] or 0,
+        "open_last_week": max(0, open_now - (moves["opened"] or 0) + (moves["closed"] or 0)),
+        "resolved_today": today["resolved"], "on_time_today": today["on_time"],
+        "resolved_last_week": before["resolved"], "on_time_last_week": before["on_time"],
+        "rating_today": today["rating"], "rated_today": today["rated"],
+        "rating_last_week": before["rating"], "rated_last_week": before["rated"],
+        "breaches_today": today["breaches"], "breaches_last_week": before["breaches"],
+    }
+
+
+def command_center_cells(user: Any, *, now: Any, cell: float, bbox: tuple[float, float, float, float] | None = None,
+                         limit: int = 3000) -> list[dict[str, Any]]:
+    """Open complaints with a pin, grouped by a lat/lon grid of `cell` degrees (server-side clustering).
+
+    Each cell: n, centre (mean position), worst SLA band (0 on time, 1 ≥ 50% of the stage used, 2 ≥ 80%, 3 overdue)
+    and the count per band; a cell holding one complaint also carries its id. One GROUP BY query.
+    """
+    from django.db.models import Avg, Case, FloatField, IntegerField, Max, Min, Value, When
+    from django.db.models.functions import Cast, Floor
+
+    qs = complaints_for(user).order_by().filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False)
+    if bbox is not None:
+        south, west, north, east = bbox
+        qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
+    band = Case(When(stage_due_at__lt=now, then=Value(3)), When(sla_level__gte=80, then=Value(2)),
+                When(sla_level__gte=50, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = (qs.annotate(gx=Cast(Floor(_per_cell("lat", cell)), IntegerField()),
+                        gy=Cast(Floor(_per_cell("lon", cell)), IntegerField()), band=band)
+            .values("gx", "gy")
+            .annotate(n=Count("id"), lat_c=Avg("lat", output_field=FloatField()),
+                      lon_c=Avg("lon", output_field=FloatField()), worst=Max("band"), one=Min("id"),
+                      b0=Count("id", filter=Q(band=0)), b1=Count("id", filter=Q(band=1)),
+                      b2=Count("id", filter=Q(band=2)), b3=Count("id", filter=Q(band=3)))
+            .order_by("-n")[:limit])
+    return [{"n": r["n"], "lat": r["lat_c"], "lon": r["lon_c"], "worst": r["worst"],
+             "bands": [r["b0"], r["b1"], r["b2"], r["b3"]], "id": r["one"] if r["n"] == 1 else None}
+            for r in rows]
+
+
+def _per_cell(field: str, cell: float) -> Any:
+    """`field / cell` as a float expression (a named helper so the cell size is one bound parameter)."""
+    from django.db.models import ExpressionWrapper, F, FloatField, Value
+
+    return ExpressionWrapper(F(field) / Value(float(cell)), output_field=FloatField())
+
+
+def command_center_briefs(user: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What a map popup or a feed line shows of the given complaints the reader may see (others are left out)."""
+    if not ids:
+        return {}
+    rows = (complaints_for(user).order_by().filter(pk__in=ids)
+            .values("pk", "tracking_no", "title", "status", "stage_due_at", "sla_level", "escalation_level",
+                    "is_rahasia", "lat", "lon", "category__name", "kecamatan__name", "agency__name"))
+    return {r["pk"]: r for r in rows}

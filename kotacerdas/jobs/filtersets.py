@@ -30,7 +30,10 @@ class VacancyFilterSet(filters.FilterSet):
     sector = filters.ChoiceFilter(choices=KBLI_SECTIONS, label=_("Sektor (KBLI)"))
     education = filters.ChoiceFilter(choices=Education.choices, method="filter_education",
                                      label=_("Pendidikan saya"))
-    kecamatan = filters.ChoiceFilter(field_name="kecamatan__code", choices=[], label=_("Kecamatan"))
+    # A callable: read when the form is used, never frozen into a field that another request (e.g. the OpenAPI
+    # schema generator, which builds every filter's field once per process) created before the city was set up.
+    kecamatan = filters.ChoiceFilter(field_name="kecamatan__code", choices=_kecamatan_choices,
+                                     label=_("Kecamatan"))
     salary = filters.NumberFilter(method="filter_salary", label=_("Gaji minimal yang diharapkan"))
     company = filters.NumberFilter(field_name="company_id", label=_("Perusahaan"))
     status = filters.ChoiceFilter(choices=VacancyStatus.choices, label=_("Status"))
@@ -41,7 +44,6 @@ class VacancyFilterSet(filters.FilterSet):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["kecamatan"].extra["choices"] = _kecamatan_choices()
         request = getattr(self, "request", None)
         if request is None or not selectors.is_disnaker(request.user):
             self.form.fields.pop("status", None)

@@ -224,3 +224,48 @@ def occupancy_now(points: Iterable[ParkingPoint | int], *, now: datetime | None 
         if at >= limit:
             out[point_id] = (occupied, total, at)
     return out
+
+
+# --- Command Center live room (kotacerdas/command_center/live.py) -----------------------------------------------
+
+
+def command_center_figures(user: Any, *, now: datetime, day_start: datetime, week: timedelta) -> dict[str, Any]:
+    """Revenue today so far vs the daily targets of the reader's points and vs the same weekday last week until
+    the same time: one aggregate over the `paid_at` index and one over the points."""
+    from django.db.models import Count, Sum
+
+    if not can_view(user):
+        return {}
+    # Two tight ranges on the paid_at index (today so far, the same hours last week), not the 8 days between.
+    txs = transactions_for(user).order_by()
+    today = txs.filter(paid_at__gte=day_start, paid_at__lte=now).aggregate(s=Sum("amount"), n=Count("id"))
+    before = txs.filter(paid_at__gte=day_start - week, paid_at__lte=now - week).aggregate(s=Sum("amount"))
+    agg = {"today": today["s"], "last_week": before["s"], "tx_today": today["n"]}
+    points = points_for(user).order_by().aggregate(target=Sum("daily_target"), n=Count("id"))
+    return {"revenue_today": agg["today"] or 0, "revenue_last_week": agg["last_week"] or 0,
+            "transactions_today": agg["tx_today"] or 0, "target": points["target"] or 0, "points": points["n"] or 0}
+
+
+def command_center_points(user: Any, *, now: datetime) -> list[dict[str, Any]]:
+    """The reader's points with occupancy now and the newest leakage score (of the last 7 days), for the map."""
+    from kotacerdas.parking.models import LeakageAssessment
+
+    rows = list(points_for(user).order_by().values("pk", "code", "name", "lat", "lon", "daily_target"))
+    ids = [r["pk"] for r in rows]
+    occupancy = occupancy_now(ids, now=now)
+    since = local_day(now) - timedelta(days=7)
+    newest: dict[int, tuple[date, float, float]] = {}
+    for point_id, day, score, ratio in (LeakageAssessment.objects.filter(point_id__in=ids, day__gte=since)
+                                        .order_by("point_id", "-day")
+                                        .values_list("point_id", "day", "score", "leakage_ratio")):
+        newest.setdefault(point_id, (day, score, ratio))
+    out = []
+    for r in rows:
+        occ = occupancy.get(r["pk"])
+        leak = newest.get(r["pk"])
+        out.append({**r, "occupancy": round(occ[0] / occ[1], 3) if occ and occ[1] else None,
+                    "occupied": occ[0] if occ else None, "total": occ[1] if occ else None,
+                    "leakage_score": round(leak[1], 3) if leak else None,
+                    "leakage_ratio": round(leak[2], 3) if leak else None,
+                    "leakage_day": leak[0].isoformat() if leak else None})
+    return out

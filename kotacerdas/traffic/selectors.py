@@ -308,3 +308,55 @@ def health_reports(*, day: Any = None) -> QuerySet[DetectorHealthReport]:
     return (DetectorHealthReport.objects.filter(day=day)
             .select_related("detector", "detector__approach", "detector__approach__intersection")
             .order_by("healthy", "detector__code"))
+
+
+# --- Command Center live room (kotacerdas/command_center/live.py) -----------------------------------------------
+
+INCIDENT_KINDS = ("incident", "congestion")
+
+
+def command_center_area(user: Any) -> list[int] | None:
+    """None = the whole city; a camat or lurah gets the intersections of their area (as the ATCS map does)."""
+    if user.role == Role.PIMPINAN and not user.is_superuser and user.region_id is not None:
+        return list(intersections_for(user).values_list("pk", flat=True))
+    return None
+
+
+def command_center_figures(user: Any, *, now: datetime, day_start: datetime, week: timedelta) -> dict[str, Any]:
+    """LOS distribution now and in the same 15-minute bucket a week ago, open incidents and alarms raised today
+    vs the same weekday last week until the same time. Both maps come from `latest_state`'s cache (the week-old
+    bucket is computed once and then cached like any other bucket)."""
+    from django.db.models import Q
+
+    if not can_view(user):
+        return {}
+    area = command_center_area(user)
+    bucket = engineering.last_complete_bucket(now)
+    states = latest_state(area, now=now)
+    before = latest_state(area, bucket_start=bucket - week)
+    los_now = Counter(m.los for m in states if m.los)
+    los_before = Counter(m.los for m in before if m.los)
+    alarms = alarms_for(user).order_by()
+    lw_start, lw_now = day_start - week, now - week
+    agg = alarms.aggregate(
+        incidents=Count("id", filter=Q(state__in=OPEN_ALARM_STATES, kind__in=INCIDENT_KINDS)),
+        open_alarms=Count("id", filter=Q(state__in=OPEN_ALARM_STATES)),
+        raised_today=Count("id", filter=Q(kind__in=INCIDENT_KINDS, raised_at__gte=day_start, raised_at__lte=now)),
+        raised_last_week=Count("id", filter=Q(kind__in=INCIDENT_KINDS, raised_at__gte=lw_start,
+                                              raised_at__lte=lw_now)),
+    )
+    return {
+        "bucket": states[0].bucket_start if states else bucket,
+        "los": {g: los_now.get(g, 0) for g in "ABCDEF"},
+        "los_last_week": {g: los_before.get(g, 0) for g in "ABCDEF"},
+        "with_data": sum(1 for m in states if m.has_data), "intersections": len(states),
+        **{k: v or 0 for k, v in agg.items()},
+    }
+
+
+def command_center_alarms(user: Any, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Open alarms with their intersection's position, for the map's alarm layer."""
+    rows = (alarms_for(user, open_only=True)
+            .values("pk", "kind", "state", "raised_at", "reason", "intersection__code", "intersection__name",
+                    "intersection__lat", "intersection__lon")[:limit])
+    return list(rows)
