@@ -8,6 +8,7 @@ the SQLite queue file, which is how CI checks the Redis path end to end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -207,11 +208,14 @@ def test_it_starts_only_the_web_server_with_no_worker(start_serve: Callable[...,
 def test_a_demo_simulator_that_stops_leaves_the_platform_running(start_serve: Callable[..., Served]) -> None:
     served = start_serve()  # DEMO=1: the live traffic simulator is one of the children
     wait_for("/healthz to answer 200", lambda: served.healthz() is not None, START_TIMEOUT, served.log)
-    tree = descendants(served.proc.pid)
-    simulator = next(pid for pid, cmd in tree.items() if "simulate_traffic" in cmd)
-
-    os.kill(simulator, signal.SIGKILL)
-    wait_for("serve to notice", lambda: "platform tetap berjalan" in served.log.read_text(), 10, served.log)
+    # Killed here, or already stopped by itself (the throw-away database has no detectors, so the simulator may
+    # exit before the web server answers): either way serve must say so and keep the platform running.
+    simulator = next((pid for pid, cmd in descendants(served.proc.pid).items() if "simulate_traffic" in cmd), None)
+    if simulator is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(simulator, signal.SIGKILL)
+    wait_for("serve to notice", lambda: "lalu-lintas berhenti" in served.log.read_text(), 10, served.log)
+    assert "platform tetap berjalan" in served.log.read_text()
 
     assert served.proc.poll() is None
     assert served.healthz() is not None
