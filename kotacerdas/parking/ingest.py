@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kotacerdas.parking.models import OccupancyReading, ParkingPoint
 from kotacerdas.sensors.actions import late_window
@@ -63,18 +64,11 @@ class ParkingOccupancyHandler(MeasurementHandler):
     owner_module = "parking"
     min_seconds = 60
     max_seconds = 3600
+    compact_key = "p"
+    sdm_type = "OnStreetParking"
+    not_recognised = gettext_lazy("Bukan OnStreetParking (type) dan bukan baris ringkas (p, t, s, occ, tot).")
 
-    def parse_item(self, index: int, item: Any) -> Observation:
-        if not isinstance(item, dict):
-            raise Rejected(Reason.MALFORMED, _("Setiap data harus objek JSON."))
-        if "p" in item:
-            return self._compact(index, item)
-        kind = item.get("type")
-        if isinstance(kind, str) and kind.endswith("OnStreetParking"):
-            return self._sdm(index, item)
-        raise Rejected(Reason.MALFORMED, _("Bukan OnStreetParking (type) dan bukan baris ringkas (p, t, s, occ, tot)."))
-
-    def _compact(self, index: int, item: dict[str, Any]) -> Observation:
+    def parse_compact(self, index: int, item: dict[str, Any]) -> Observation:
         key = item.get("p")
         if not isinstance(key, str) or not key:
             raise Rejected(Reason.MALFORMED, _("p (kode titik parkir) wajib berupa teks."))
@@ -86,7 +80,7 @@ class ParkingOccupancyHandler(MeasurementHandler):
                   "arrivals": count(item.get("arr"), "arr")}
         return Observation(index, key, start, seconds, values, item)
 
-    def _sdm(self, index: int, item: dict[str, Any]) -> Observation:
+    def parse_sdm(self, index: int, item: dict[str, Any]) -> Observation:
         key = None
         entity_id = item.get("id")
         if isinstance(entity_id, str) and "OnStreetParking:" in entity_id:

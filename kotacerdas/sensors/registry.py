@@ -67,6 +67,11 @@ class MeasurementHandler:
     owner_module: str = ""
     min_seconds: int = 1
     max_seconds: int = 86400
+    # The two wire formats every sensor module takes (parse_item dispatches): a compact line recognised by its key
+    # field, and a Smart Data Models entity recognised by the end of its `type` (keyValues or NGSI-LD URI).
+    compact_key: str = ""
+    sdm_type: str = ""
+    not_recognised: Any = ""  # the 400 message when an item is neither
 
     def normalize(self, items: list[Any]) -> list[Observation | Rejected]:
         out: list[Observation | Rejected] = []
@@ -84,6 +89,19 @@ class MeasurementHandler:
         return out
 
     def parse_item(self, index: int, item: Any) -> Observation:
+        if not isinstance(item, dict):
+            raise Rejected(Reason.MALFORMED, _("Setiap data harus objek JSON."))
+        if self.compact_key in item:
+            return self.parse_compact(index, item)
+        kind = item.get("type")
+        if isinstance(kind, str) and kind.endswith(self.sdm_type):
+            return self.parse_sdm(index, item)
+        raise Rejected(Reason.MALFORMED, str(self.not_recognised))
+
+    def parse_compact(self, index: int, item: dict[str, Any]) -> Observation:
+        raise NotImplementedError
+
+    def parse_sdm(self, index: int, item: dict[str, Any]) -> Observation:
         raise NotImplementedError
 
     def resolve(self, device: Device | None, keys: set[str]) -> dict[str, int | Rejected]:

@@ -31,6 +31,7 @@ from django.core.signals import setting_changed
 from django.db import connection
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kotacerdas.sensors.actions import late_window
 from kotacerdas.sensors.models import Device, Reason
@@ -98,6 +99,9 @@ class TrafficHandler(MeasurementHandler):
     owner_module = "traffic"
     min_seconds = 10
     max_seconds = 3600
+    compact_key = "d"
+    sdm_type = "TrafficFlowObserved"
+    not_recognised = gettext_lazy("Bukan TrafficFlowObserved (type) dan bukan baris ringkas (d, t, s).")
 
     # parse ------------------------------------------------------------------------------------------------------
 
@@ -119,17 +123,7 @@ class TrafficHandler(MeasurementHandler):
             result.append(obs)
         return result
 
-    def parse_item(self, index: int, item: Any) -> Observation:
-        if not isinstance(item, dict):
-            raise Rejected(Reason.MALFORMED, _("Setiap data harus objek JSON."))
-        if "d" in item:
-            return self._compact(index, item)
-        kind = item.get("type")
-        if isinstance(kind, str) and kind.endswith("TrafficFlowObserved"):
-            return self._sdm(index, item)
-        raise Rejected(Reason.MALFORMED, _("Bukan TrafficFlowObserved (type) dan bukan baris ringkas (d, t, s)."))
-
-    def _compact(self, index: int, item: dict[str, Any]) -> Observation:
+    def parse_compact(self, index: int, item: dict[str, Any]) -> Observation:
         key = item.get("d")
         if not isinstance(key, str) or not key:
             raise Rejected(Reason.MALFORMED, _("d (kode detektor) wajib berupa teks."))
@@ -155,7 +149,7 @@ class TrafficHandler(MeasurementHandler):
         values["occupancy"] = number(item.get("o"), "o")
         return Observation(index, key, start, seconds, values, item)
 
-    def _sdm(self, index: int, item: dict[str, Any]) -> Observation:
+    def parse_sdm(self, index: int, item: dict[str, Any]) -> Observation:
         ref = _attr(item, "refDevice")
         if ref is not None:
             key = _urn_tail(ref, "refDevice")
