@@ -488,22 +488,28 @@ def disnaker(request: HttpRequest) -> HttpResponse:
         "tpt_form": TptForm(actor=request.user), "active": "disnaker"})
 
 
+def _decide(request: HttpRequest, decide: Any, success: Any) -> HttpResponse:
+    """A Disnaker approve/reject button: `decide(approve, note)` runs the action; `success()` is the message."""
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        decide(form.cleaned_data.get("decision") == "setuju", form.cleaned_data.get("note", ""))
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, success())
+    return redirect("jobs:disnaker")
+
+
 @login_required
 @require_POST
 def company_verify(request: HttpRequest, pk: int) -> HttpResponse:
     _disnaker(request)
     company = get_object_or_404(Company, pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    try:
-        actions.do_verify_company(request.user, company, form.cleaned_data.get("decision") == "setuju",
-                                  form.cleaned_data.get("note", ""), request=request)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(request, _("%(name)s: %(status)s.") % {"name": company.name,
-                                                                "status": company.get_status_display()})
-    return redirect("jobs:disnaker")
+    return _decide(
+        request,
+        lambda approve, note: actions.do_verify_company(request.user, company, approve, note, request=request),
+        lambda: _("%(name)s: %(status)s.") % {"name": company.name, "status": company.get_status_display()})
 
 
 @login_required
@@ -511,17 +517,11 @@ def company_verify(request: HttpRequest, pk: int) -> HttpResponse:
 def vacancy_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     _disnaker(request)
     vacancy = get_object_or_404(Vacancy, pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    try:
-        actions.do_moderate(request.user, vacancy, form.cleaned_data.get("decision") == "setuju",
-                            form.cleaned_data.get("note", ""), request=request)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(request, _("Lowongan %(title)s: %(status)s.") % {"title": vacancy.title,
-                                                                          "status": vacancy.get_status_display()})
-    return redirect("jobs:disnaker")
+    return _decide(
+        request,
+        lambda approve, note: actions.do_moderate(request.user, vacancy, approve, note, request=request),
+        lambda: _("Lowongan %(title)s: %(status)s.") % {"title": vacancy.title,
+                                                        "status": vacancy.get_status_display()})
 
 
 @login_required
