@@ -12,8 +12,11 @@ Builds a throw-away city (Medan's regions, OPD and categories), then bulk-insert
 
 Then, in-process through Django's test client as the Command Center operator (server time: URL routing,
 middleware, selectors, SQL and template rendering; no network), p50/p95 over --runs runs:
-- first render of /pusat-komando/ with cold caches (cache cleared before each run: the ATCS map of now and of
-  a week ago are computed) and warm (the ATCS map cached, as the 5-minute refresh task keeps it in production);
+- first render of /pusat-komando/ in a new web process (cache cleared before each run; the ATCS maps of now and
+  of a week ago read from the MapSnapshot rows the worker's 5-minute tasks store, which the bench runs untimed
+  whenever a new bucket closes), with a warm cache, and on a fresh install (no cache and no snapshot: both maps
+  computed in the request; shown, not held to the goal, since it happens once before the worker has run);
+- the open-stock snapshots of a week ago that the worker would have written then (complaints/stock.py);
 - each live update room.js makes after an event: the tiles fragment, the feed fragment, the complaint layer
   (zoom 12, the whole city), the intersection, parking and alarm layers;
 - the same first render and tiles as the head of an OPD (scoped reads).
@@ -197,6 +200,7 @@ def main() -> None:
     p.add_argument("--parking-per-day", type=int, default=40)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--explain", action="store_true", help="PostgreSQL: EXPLAIN ANALYZE the tiles' queries ≥ 20 ms")
     args = p.parse_args()
     common.prepare(args.db)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -244,9 +248,48 @@ def main() -> None:
                 b"".join(response.streaming_content)
         return run
 
+    from kotacerdas.command_center import tasks_live
+    from kotacerdas.traffic import engineering
+    from kotacerdas.traffic import selectors as traffic_selectors
+    from kotacerdas.traffic.models import MapSnapshot
+
+    refreshed: list[Any] = [None]
+
+    # The open stock a week ago, as the worker's 5-minute task would have stored it then (OpenStockSnapshot; the
+    # bench's history was loaded at once, so the counts are today's: only the read is measured, one indexed row).
+    from django.utils import timezone
+
+    from kotacerdas.command_center import live
+    from kotacerdas.complaints import stock
+
+    week_ago = timezone.now() - live.WEEK
+    for minutes in range(-10, 120, 5):
+        stock.snapshot(week_ago + timedelta(minutes=minutes))
+
+    def worker_tasks() -> None:
+        """What the Huey consumer does every 5 minutes: store the map of the newest bucket and of a week ago."""
+        bucket = engineering.last_complete_bucket()
+        if refreshed[0] != bucket:
+            traffic_selectors.refresh_map()
+            tasks_live.refresh_week_ago_map()
+            refreshed[0] = bucket
+
+    def new_process() -> None:
+        """A web process that has not served the room yet (a restart, another worker): its cache is empty, the
+        stored snapshots are there (untimed: the worker keeps them)."""
+        worker_tasks()
+        cache.clear()
+
+    def fresh_install() -> None:
+        """No worker has ever run: no cache and no snapshot, both maps computed in the request."""
+        MapSnapshot.objects.all().delete()
+        refreshed[0] = None
+        cache.clear()
+
     checks = [
-        ("render pertama (cache dingin)", "operator", "/pusat-komando/", cache.clear),
-        ("render pertama (peta ATCS di cache)", "operator", "/pusat-komando/", None),
+        ("render pertama, instalasi baru (peta dihitung)", "operator", "/pusat-komando/", fresh_install),
+        ("render pertama, proses web baru (cache kosong)", "operator", "/pusat-komando/", new_process),
+        ("render pertama (cache hangat)", "operator", "/pusat-komando/", None),
         ("dinding (peta ATCS di cache)", "operator", "/pusat-komando/dinding/", None),
         ("pembaruan: ubin", "operator", "/pusat-komando/ubin/", None),
         ("pembaruan: umpan", "operator", "/pusat-komando/umpan/", None),
@@ -261,12 +304,15 @@ def main() -> None:
     print(f"  waktu server per permintaan (dalam proses, {args.runs} kali), sasaran p95 ≤ {GOAL_MS} ms:")
     update_p95 = []
     for label, who, url, before in checks:
+        if before is None:
+            worker_tasks()
         times = timed(get(who, url), args.runs, before)
         p50, p95 = common.percentile(times, 50), common.percentile(times, 95)
         if label.startswith("pembaruan"):
             update_p95.append(p95)
-        mark = "ok" if p95 <= GOAL_MS else "LEWAT"
-        print(f"    {label:42s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {mark}")
+        # A fresh install computes both maps once (then the worker stores them): shown, not held to the goal.
+        mark = "-" if before is fresh_install else "ok" if p95 <= GOAL_MS else "LEWAT"
+        print(f"    {label:48s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {mark}")
     print(f"  satu pembaruan lengkap setelah kejadian (ubin + umpan + 4 lapisan, berurutan): p95 ≤ "
           f"{sum(update_p95):.0f} ms (jumlah p95)")
 
@@ -289,6 +335,13 @@ def main() -> None:
         print(f"    {label:12s} p50 {common.percentile(times, 50):7.1f} ms  p95 {common.percentile(times, 95):7.1f} ms"
               f"  {len(ctx.captured_queries)} kueri: "
               + ", ".join(f"{float(q['time']) * 1000:.0f}" for q in ctx.captured_queries) + " ms")
+        if args.explain and connection.vendor == "postgresql":
+            for q in ctx.captured_queries:
+                if float(q["time"]) * 1000 >= 20:
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                        plan = "\n".join("        " + row[0] for row in cursor.fetchall())
+                    print(f"      {q['sql'][:300]}\n{plan}")
 
 
 if __name__ == "__main__":

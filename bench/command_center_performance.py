@@ -6,7 +6,9 @@ builder itself is timed separately on `--rebuild` real timelines, which have onl
 in-process through Django's test client (server time only: view, SQL, template), p50/p95 over `--requests` of:
 the performance page per OPD and per kecamatan (default 90-day window and a full year), the drill-down list,
 the league JSON API, the monthly report page and its PDF, as the wali kota (whole city), the head of DLH and a
-camat. Finally the cost of `performance.sync` after 200 cases changed.
+camat, each cold (the shared figures cache cleared before every request) and cached. Then the worker's prewarm
+(prewarm.py: the leaders' default pages computed ahead after a facts sync) and the wali kota's page right after
+it, and the cost of `performance.sync` after 200 cases changed.
 
     .venv/bin/python bench/command_center_performance.py [--db postgres] [--complaints 100000] [--requests 20]
 """
@@ -68,12 +70,12 @@ def make_facts(seed: int = 7) -> int:
 
 
 def timed(client: object, url: str, count: int, cold: bool = False) -> list[float]:
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     times = []
     for _ in range(count):
         if cold:
-            cache.clear()  # the figures cache (performance.figures): every request computes
+            caches["shared"].clear()  # the figures cache (performance.figures): every request computes
         began = time.perf_counter()
         response = client.get(url)  # type: ignore[attr-defined]
         times.append(time.perf_counter() - began)
@@ -140,7 +142,7 @@ def main() -> None:
         clients[username].force_login(User.objects.get(username=username))
     worst = {"cold": 0.0, "cached": 0.0}
     print("  server time, in-process; cold = figures computed on every request, cached = served from the "
-          "figures cache (performance.figures, max age 300 s)")
+          "shared figures cache (performance.figures, max age 300 s)")
     for username, path in cases:
         timed(clients[username], path, 2, cold=True)  # warm-up: templates, connections
         line = f"  {username:8} GET {path[:74]:74}"
@@ -150,6 +152,24 @@ def main() -> None:
             worst[mode] = max(worst[mode], p95)
             line += f"  {mode} p50 {common.percentile(times, 50) * 1000:5.0f} p95 {p95 * 1000:5.0f} ms"
         print(line)
+
+    # The worker's share: the leaders' default pages computed ahead after a facts sync (prewarm.py).
+    from django.core.cache import caches
+
+    from kotacerdas.command_center import prewarm
+
+    caches["shared"].clear()
+    began = time.perf_counter()
+    warmed = prewarm.prewarm()
+    took = time.perf_counter() - began
+    began = time.perf_counter()
+    again = prewarm.prewarm()
+    print(f"  prewarm (worker, after a facts sync): {warmed} pages for {len(prewarm.scopes())} scopes in "
+          f"{took:.1f} s; again with nothing new: {again} pages in {(time.perf_counter() - began) * 1000:.0f} ms")
+    timed(clients["walikota"], "/pusat-komando/kinerja/", 1)
+    times = timed(clients["walikota"], "/pusat-komando/kinerja/", args.requests)
+    print(f"  walikota GET /pusat-komando/kinerja/ right after the prewarm (a new web process would see the same): "
+          f"p50 {common.percentile(times, 50) * 1000:.0f} p95 {common.percentile(times, 95) * 1000:.0f} ms")
 
     # A page view after 200 cases changed folds them in first.
     changed = list(Complaint.objects.order_by("?")[:200])

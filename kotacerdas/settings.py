@@ -243,11 +243,17 @@ OPEN311_RATE_LIMIT_PER_IP = envint("OPEN311_RATE_LIMIT_PER_IP", 300)
 OPEN311_TRUST_X_FORWARDED_FOR = envbool("OPEN311_TRUST_X_FORWARDED_FOR")
 
 # Cache: per process by default; shared through Redis when there is one (rate limits across uvicorn workers).
+# "shared": values that one process computes for all (the performance figures the Huey worker computes ahead of
+# the leaders' page views); in the embedded default a table in the database (created by command_center's
+# migration 0003 through `createcachetable`), else the same Redis.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": os.environ.get("HUEY_NAME", "kotacerdas")}}
+    CACHES["shared"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kotacerdas_cache",
+                         "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,8 +2,8 @@
 
 Everything here reads through the owning app's selectors (complaints, traffic, parking) and never scans rows:
 - complaint tiles: three aggregates on indexes (`complaints.selectors.command_center_figures`);
-- traffic tiles: the ATCS map cache (`traffic.selectors.latest_state`) for now and for the same bucket a week ago,
-  plus one aggregate over alarms;
+- traffic tiles: the ATCS map (`traffic.selectors.latest_state`: this process's cache, else the MapSnapshot row the
+  refresh task stored) for now and for the same bucket a week ago, plus one aggregate over alarms;
 - parking tiles: one aggregate over the `paid_at` index and one over the points.
 "Trend" is always today until now against the same weekday last week until the same time of day (a week back,
 so the weekday pattern of a city — quiet Sundays, busy Mondays — does not read as a trend).

@@ -77,9 +77,15 @@ class CaseFact(models.Model):
 
 class FactWatermark(models.Model):
     """The highest ComplaintEvent id already folded into the facts (one row). Events are append-only and their
-    ids only grow, so every change since is found by `id > last_event_id` — the SLA sweep's breach entries too."""
+    ids only grow, so every change since is found by `id > last_event_id` — the SLA sweep's breach entries too.
+
+    Ids are handed out when a row is inserted, not when its transaction commits: on PostgreSQL a slow transaction
+    can commit id 41 after id 42 was already read and passed. So the ids a sync skipped over (`gaps`, id → when it
+    was first missed) are looked up again on every sync until they show up, or until they are older than
+    COMMAND_CENTER_FACTS_GAP_SECONDS (then they were rolled back: a sequence never reuses an id)."""
 
     last_event_id = models.BigIntegerField(default=0)
+    gaps = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 Facts: `refresh_facts` rebuilds CaseFact rows from each complaint's timeline (complaints/performance.py holds the
 rules); `sync` folds in every case whose timeline grew since the last run (the watermark is the highest
-ComplaintEvent id seen; events are append-only, so nothing is missed, including the SLA sweep's entries). The
+ComplaintEvent id seen, plus the ids it skipped that a slower transaction may still commit; events are
+append-only, so nothing is missed, including the SLA sweep's entries). The
 performance pages call `sync` before reading, and `manage.py refresh_case_facts` rebuilds everything.
 
 Figures: one SQL aggregate per grouping over the narrow facts table (counts, shares, averages, and medians/p90 with
@@ -28,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, Avg, Count, F, FloatField, Max, Q, QuerySet
@@ -43,6 +44,8 @@ from kotacerdas.core import deadlines
 SYNC_BATCH = 500
 # A page view folds in at most this many changed cases; a bigger backlog (a bulk import) is left to the command.
 SYNC_LIMIT_PER_REQUEST = 2000
+# Ids missing between two events read in one sync that are tracked (see FactWatermark).
+MAX_GAP = 1000
 BACKLOG_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0-7", 0, 7), ("8-30", 8, 30), ("31-60", 31, 60), (">60", 61, None),
 )
@@ -172,23 +175,47 @@ def refresh_facts(complaint_ids: Iterable[int], now: datetime | None = None) -> 
     return written
 
 
+def gap_patience() -> timedelta:
+    """How long an id skipped by a sync is looked for again: longer than any write transaction may take."""
+    return timedelta(seconds=int(getattr(settings, "COMMAND_CENTER_FACTS_GAP_SECONDS", 600)))
+
+
 def sync(limit: int | None = SYNC_LIMIT_PER_REQUEST, now: datetime | None = None) -> int:
-    """Folds every complaint whose timeline grew since the last sync into the facts. Returns cases refreshed."""
-    mark, _created = FactWatermark.objects.get_or_create(pk=1)
-    events = ComplaintEvent.objects.filter(id__gt=mark.last_event_id).order_by("id")
-    last = events.aggregate(m=Max("id"))["m"]
-    if last is None:
-        return 0
-    ids: set[int] = set()
-    upto = mark.last_event_id
-    for event_id, complaint_id in events.values_list("id", "complaint_id").iterator(chunk_size=5000):
-        if limit is not None and len(ids) >= limit and complaint_id not in ids:
-            break
-        ids.add(complaint_id)
-        upto = event_id
-    refresh_facts(ids, now=now)
-    # Only move forward (two page views may sync at the same time; both writes are idempotent).
-    FactWatermark.objects.filter(pk=1, last_event_id__lt=upto).update(last_event_id=upto)
+    """Folds every complaint whose timeline grew since the last sync into the facts. Returns cases refreshed.
+
+    Syncs run one at a time (the watermark row is locked), so two page views never record each other's gaps."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        FactWatermark.objects.get_or_create(pk=1)
+        mark = FactWatermark.objects.select_for_update().get(pk=1)
+        gaps: dict[int, str] = {int(k): v for k, v in mark.gaps.items()}
+        ids: set[int] = set()
+        if gaps:  # a transaction that committed after an earlier sync passed its id
+            for event_id, complaint_id in ComplaintEvent.objects.filter(id__in=list(gaps)).values_list(
+                    "id", "complaint_id"):
+                ids.add(complaint_id)
+                del gaps[event_id]
+        upto = mark.last_event_id
+        events = ComplaintEvent.objects.filter(id__gt=upto).order_by("id")
+        seen = now.isoformat()
+        for event_id, complaint_id in events.values_list("id", "complaint_id").iterator(chunk_size=5000):
+            if limit is not None and len(ids) >= limit and complaint_id not in ids:
+                break
+            # Ids in between are not committed yet (or were rolled back). A hole wider than MAX_GAP is a
+            # sequence jump (a big rolled-back import), not transactions in flight: only its top is kept.
+            # Before the very first event read there is nothing to wait for (a new or rebuilt watermark).
+            if upto:
+                for missing in range(max(upto + 1, event_id - MAX_GAP), event_id):
+                    gaps[missing] = seen
+            ids.add(complaint_id)
+            upto = event_id
+        oldest = now - gap_patience()
+        gaps = {k: v for k, v in gaps.items() if datetime.fromisoformat(v) >= oldest}
+        refresh_facts(ids, now=now)
+        stored = {str(k): v for k, v in sorted(gaps.items())}
+        if upto != mark.last_event_id or stored != mark.gaps:
+            mark.last_event_id, mark.gaps = upto, stored
+            mark.save(update_fields=["last_event_id", "gaps", "updated_at"])
     return len(ids)
 
 
@@ -198,7 +225,7 @@ def refresh_all(now: datetime | None = None) -> int:
     ids = list(Complaint.objects.values_list("pk", flat=True))
     CaseFact.objects.exclude(pk__in=Complaint.objects.values("pk")).delete()
     done = refresh_facts(ids, now=now)
-    FactWatermark.objects.update_or_create(pk=1, defaults={"last_event_id": top})
+    FactWatermark.objects.update_or_create(pk=1, defaults={"last_event_id": top, "gaps": {}})
     return done
 
 
@@ -398,15 +425,18 @@ def max_age() -> int:
     return int(getattr(settings, "COMMAND_CENTER_FIGURES_MAX_AGE", default))
 
 
-def _generation() -> tuple[int, int]:
-    """(newest timeline entry folded in, disputes decided): what the cached figures were computed from."""
-    mark = FactWatermark.objects.filter(pk=1).values_list("last_event_id", flat=True).first() or 0
+def _generation() -> tuple[str, int]:
+    """(what the facts were folded from, disputes decided): what the cached figures were computed from. The
+    watermark row changes whenever the facts do (a new entry, or a late one that filled a gap)."""
+    row = FactWatermark.objects.filter(pk=1).values_list("last_event_id", "updated_at").first()
+    mark = f"{row[0]}@{row[1].timestamp()}" if row else "0"
     decided = Dispute.objects.exclude(status=DisputeStatus.DIAJUKAN).count()
     return mark, decided
 
 
-def figures(scope_key: str, qs: QuerySet[CaseFact], dimension: str, period: Period) -> dict[str, Any]:
-    """Totals, league table and trends of one scope, dimension and period, cached (see `max_age`).
+def figures(scope_key: str, qs: QuerySet[CaseFact], dimension: str, period: Period, *,
+            refresh: bool = False) -> dict[str, Any]:
+    """Totals, league table and trends of one scope, dimension and period, cached (see `max_age`, `cached`).
 
     Returns {"total", "rows", "weekly", "monthly", "computed_at"}; `computed_at` tells the reader how fresh."""
     now = timezone.now()
@@ -416,24 +446,35 @@ def figures(scope_key: str, qs: QuerySet[CaseFact], dimension: str, period: Peri
                 "weekly": trend(qs, "week", period, now), "monthly": trend(qs, "month", period, now),
                 "computed_at": now}
 
-    return cached(f"cc-figures:{scope_key}:{dimension}:{period.start}:{period.end}", compute, now)
+    return cached(f"cc-figures:{scope_key}:{dimension}:{period.start}:{period.end}", compute, now, refresh=refresh)
 
 
-def cached(key: str, compute: Any, now: datetime | None = None) -> Any:
-    """`compute()` (a dict with "computed_at"), served again from the cache while nothing was decided and either
-    no timeline entry arrived or the value is younger than `max_age()`."""
+def cached(key: str, compute: Any, now: datetime | None = None, *, refresh: bool = False) -> Any:
+    """`compute()` (a dict with "computed_at"), served again from the shared cache while nothing was decided and
+    either no timeline entry arrived or the value is younger than `max_age()`.
+
+    The shared cache (settings.CACHES["shared"]: a database table in the embedded default, else Redis) lets every
+    web process read what one computed, and what the worker computed ahead (`prewarm`, `refresh=True`: compute
+    unless the stored value is still of the newest generation)."""
     age = max_age()
     if age <= 0:
         return compute()
     now = now or timezone.now()
     mark, decided = _generation()
-    hit = cache.get(key)
+    store = caches["shared"]
+    hit = store.get(key)
     if hit is not None and hit["decided"] == decided and (
-            hit["mark"] == mark or (now - hit["data"]["computed_at"]).total_seconds() < age):
+            hit["mark"] == mark or (not refresh and (now - hit["data"]["computed_at"]).total_seconds() < age)):
         return hit["data"]
     data = compute()
-    cache.set(key, {"mark": mark, "decided": decided, "data": data}, timeout=max(age * 4, 60))
+    store.set(key, {"mark": mark, "decided": decided, "data": data}, timeout=max(age * 4, 60))
     return data
+
+
+def cached_at(key: str) -> datetime | None:
+    """When the shared cache's value under `key` was computed (None: not cached)."""
+    hit = caches["shared"].get(key)
+    return None if hit is None else hit["data"]["computed_at"]
 
 
 def _round(value: float | None) -> float | None:

@@ -42,11 +42,12 @@ class MonthlyReport:
     notes: list[str] = field(default_factory=list)
 
 
-def monthly(scope: selectors.Scope, month: date) -> MonthlyReport:
+def monthly(scope: selectors.Scope, month: date, *, refresh: bool = False) -> MonthlyReport:
     """The report of `month` for `scope`, cached like the performance page (performance.cached)."""
     first = month.replace(day=1)
     data = performance.cached(f"cc-report:{scope.key}:{first}",
-                              lambda: {"report": _monthly(scope, first), "computed_at": timezone.now()})
+                              lambda: {"report": _monthly(scope, first), "computed_at": timezone.now()},
+                              refresh=refresh)
     return data["report"]
 
 

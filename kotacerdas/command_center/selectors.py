@@ -50,15 +50,26 @@ def headed_agencies(user: Any) -> list[Agency]:
     return list(Agency.objects.filter(head=user, is_active=True))
 
 
+def city_scope() -> Scope:
+    return Scope("kota", _("Seluruh kota"), Q(), True)
+
+
+def agency_scope(agencies: list[Agency]) -> Scope:
+    """The head of these OPD: the cases charged to them, their officers included."""
+    ids = tuple(a.pk for a in agencies)
+    return Scope("opd", ", ".join(a.short_name or a.name for a in agencies), Q(agency_id__in=ids), True, ids,
+                 key="opd-" + "-".join(map(str, ids)))
+
+
 def performance_scope(user: Any) -> Scope:
     """What this user may see of apparatus performance, or PermissionDenied."""
     role = _role(user)
     if role in (Role.SUPERADMIN, Role.ADMIN_KOORDINATOR):
-        return Scope("kota", _("Seluruh kota"), Q(), True)
+        return city_scope()
     if role == Role.PIMPINAN:
         region = user.region
         if region is None or region.level in (Level.KOTA, Level.KABUPATEN, Level.PROVINSI):
-            return Scope("kota", _("Seluruh kota"), Q(), True)
+            return city_scope()
         if region.level == Level.KECAMATAN:
             return Scope("kecamatan", _("Kecamatan %(name)s") % {"name": region.name},
                          Q(kecamatan_id=region.pk), False, key=f"kec-{region.pk}")
@@ -66,9 +77,7 @@ def performance_scope(user: Any) -> Scope:
                      key=f"kel-{region.pk}")
     headed = headed_agencies(user)
     if headed:
-        ids = tuple(a.pk for a in headed)
-        return Scope("opd", ", ".join(a.short_name or a.name for a in headed), Q(agency_id__in=ids), True, ids,
-                     key="opd-" + "-".join(map(str, ids)))
+        return agency_scope(headed)
     raise PermissionDenied(_("Halaman kinerja aparatur hanya untuk pimpinan, kepala OPD dan admin koordinator."))
 
 

@@ -242,6 +242,29 @@ class Complaint(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class OpenStockSnapshot(models.Model):
+    """How many complaints were open at one moment, in all and per OPD, kecamatan and kelurahan (JSON: id → n).
+
+    The live room compares the open stock now with the same time last week. Reconstructing last week's stock from
+    the timeline reads a week of entries (80 ms at a million complaints, bench/command_center.py); this row, written
+    every 5 minutes by `tasks.open_stock_snapshot` (stock.py), answers with one indexed read. Kept
+    COMPLAINTS_STOCK_SNAPSHOT_DAYS (8: the comparison is a week back). Derived data: never edited, rebuilt freely.
+    """
+
+    at = models.DateTimeField(unique=True)
+    total = models.PositiveIntegerField(default=0)
+    by_agency = models.JSONField(default=dict)
+    by_kecamatan = models.JSONField(default=dict)
+    by_kelurahan = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("potret aduan terbuka")
+        verbose_name_plural = _("potret aduan terbuka")
+
+    def __str__(self) -> str:
+        return f"aduan terbuka {self.at:%Y-%m-%d %H:%M}: {self.total}"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Aduan diterima")
     TUNDA = "tunda", _("Ditunda")

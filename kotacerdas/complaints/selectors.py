@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kotacerdas.accounts.models import Role
+from kotacerdas.complaints import stock as stock_snapshots
 from kotacerdas.complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, Photo, Status
 from kotacerdas.regions.models import Level
 
@@ -26,26 +27,37 @@ def _base() -> QuerySet[Complaint]:
     return Complaint.objects.select_related("category", "agency", "kelurahan", "kecamatan", "assigned_to")
 
 
+def reader_scope(user: Any) -> tuple[str, Any]:
+    """Which complaints the user reads, as (kind, value): ("kota", None), ("kecamatan", region id), ("kelurahan",
+    region id), ("agency", agency id), ("assigned_to", user), ("reporter", user) or ("none", None)."""
+    if not getattr(user, "is_authenticated", False):
+        return "none", None
+    if user.is_superuser or user.role in CITY_WIDE_ROLES:
+        return "kota", None
+    if user.role == Role.PIMPINAN:
+        if user.region_id is None:
+            return "kota", None
+        if user.region.level == Level.KECAMATAN:
+            return "kecamatan", user.region_id
+        if user.region.level in (Level.KELURAHAN, Level.DESA):
+            return "kelurahan", user.region_id
+        return "kota", None
+    if user.role == Role.PENGHUBUNG:
+        return ("agency", user.agency_id) if user.agency_id else ("none", None)
+    if user.role == Role.PETUGAS:
+        return "assigned_to", user
+    return "reporter", user
+
+
 def complaints_for(user: Any) -> QuerySet[Complaint]:
     """Every complaint the user may see in staff or "my reports" views."""
     qs = _base()
-    if not getattr(user, "is_authenticated", False):
+    kind, value = reader_scope(user)
+    if kind == "none":
         return qs.none()
-    if user.is_superuser or user.role in CITY_WIDE_ROLES:
+    if kind == "kota":
         return qs
-    if user.role == Role.PIMPINAN:
-        if user.region_id is None:
-            return qs
-        if user.region.level == Level.KECAMATAN:
-            return qs.filter(kecamatan_id=user.region_id)
-        if user.region.level in (Level.KELURAHAN, Level.DESA):
-            return qs.filter(kelurahan_id=user.region_id)
-        return qs
-    if user.role == Role.PENGHUBUNG:
-        return qs.filter(agency_id=user.agency_id) if user.agency_id else qs.none()
-    if user.role == Role.PETUGAS:
-        return qs.filter(assigned_to=user)
-    return qs.filter(reporter=user)
+    return qs.filter(**{f"{kind}_id" if kind in ("kecamatan", "kelurahan", "agency") else kind: value})
 
 
 def is_staff_reader(user: Any) -> bool:
@@ -157,11 +169,11 @@ def command_center_scoped(user: Any) -> QuerySet[Complaint] | None:
 def command_center_figures(user: Any, *, now: Any, day_start: Any, week: Any) -> dict[str, Any]:
     """Complaint tiles of the live room: today so far vs the same weekday last week until the same time.
 
-    `week` is the shift (7 days). Six small aggregate queries, each on an index: created_at for intake (today so
-    far, last week's same hours), status (and status+stage_due_at) for the open stock, the timeline's `at` for
-    resolved, rated and breaches in the same two windows, and for the status moves of the last 7 days. The open
-    stock a week ago is the open stock now minus what the timeline opened since then plus what it closed: no
-    snapshot table is needed and no row of older history is read.
+    `week` is the shift (7 days). Six small queries, each on an index: created_at for intake (today so far, last
+    week's same hours), status (and status+stage_due_at) for the open stock, the timeline's `at` for resolved,
+    rated and breaches in the same two windows, and the open stock a week ago from the OpenStockSnapshot the
+    worker wrote then (stock.py). Without one, it is the open stock now minus what the timeline opened since then
+    plus what it closed (a week of timeline entries: the one read that grows with the city).
     """
     from django.db.models import Avg, F
 
@@ -192,16 +204,20 @@ def command_center_figures(user: Any, *, now: Any, day_start: Any, week: Any) ->
             breaches=Count("id", filter=breach))
 
     today, before = window(day_start, now), window(lw_start, lw_now)
-    # Status transitions since this time last week, read from the timeline alone (no join).
-    opened = ~Q(from_status__in=OPEN_STATUSES) & Q(to_status__in=OPEN_STATUSES)
-    closed = Q(from_status__in=OPEN_STATUSES) & ~Q(to_status__in=OPEN_STATUSES) & ~Q(to_status="")
-    moves = events.filter(at__gt=lw_now, at__lte=now).aggregate(
-        opened=Count("id", filter=opened), closed=Count("id", filter=closed))
     open_now = stock["open"] or 0
+    open_last_week = stock_snapshots.open_at(reader_scope(user), lw_now)
+    if open_last_week is None:
+        # No snapshot then (a new install, or the worker was down): status transitions since this time last week,
+        # read from the timeline alone (no join), taken back from the stock now.
+        opened = ~Q(from_status__in=OPEN_STATUSES) & Q(to_status__in=OPEN_STATUSES)
+        closed = Q(from_status__in=OPEN_STATUSES) & ~Q(to_status__in=OPEN_STATUSES) & ~Q(to_status="")
+        moves = events.filter(at__gt=lw_now, at__lte=now).aggregate(
+            opened=Count("id", filter=opened), closed=Count("id", filter=closed))
+        open_last_week = max(0, open_now - (moves["opened"] or 0) + (moves["closed"] or 0))
     return {
         "created_today": created["today"] or 0, "created_last_week": created["last_week"] or 0,
         "open": open_now, "overdue": stock["overdue"] or 0,
-        "open_last_week": max(0, open_now - (moves["opened"] or 0) + (moves["closed"] or 0)),
+        "open_last_week": open_last_week,
         "resolved_today": today["resolved"], "on_time_today": today["on_time"],
         "resolved_last_week": before["resolved"], "on_time_last_week": before["on_time"],
         "rating_today": today["rating"], "rated_today": today["rated"],

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from kotacerdas.complaints import sweeps
+from kotacerdas.complaints import stock, sweeps
 from kotacerdas.core import notify
 
 log = logging.getLogger("kotacerdas.complaints")
@@ -20,6 +21,15 @@ def sla_sweep() -> dict[str, int]:
     if counts:
         log.info("SLA sweep: %s", counts)
     return counts
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("complaints-open-stock")
+def open_stock_snapshot() -> int:
+    """Every 5 minutes: the open stock per OPD and area, for the live room's week-ago comparison (stock.py)."""
+    now = timezone.now()
+    stock.prune(now)
+    return stock.snapshot(now).total
 
 
 @db_periodic_task(crontab(minute="*/5"))

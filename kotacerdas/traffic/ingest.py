@@ -314,6 +314,9 @@ class TrafficHandler(MeasurementHandler):
             source, previous = [(row[0], row[1], row[2:]) for row in rows], size
 
     def prune(self, now: datetime) -> int:
+        from kotacerdas.traffic.selectors import prune_snapshots
+
+        prune_snapshots(now)  # the stored maps go with the raw readings' daily retention
         cutoff = connection.ops.adapt_datetimefield_value(now - raw_retention())
         qn = connection.ops.quote_name
         table = qn(TrafficReading._meta.db_table)

@@ -326,6 +326,31 @@ class RollupHour(Rollup):
 ROLLUPS: tuple[type[Rollup], ...] = (Rollup5Min, Rollup15Min, RollupHour)
 
 
+class MapSnapshot(models.Model):
+    """The city map of one 15-minute bucket (LOS, delay, worst DJ, flow per intersection) as the 5-minute refresh
+    task last computed it: the map's own rollup.
+
+    Why a table and not only the cache: in the embedded default the cache is per process (LocMem), and the Huey
+    consumer that refreshes the map is another process than the web workers; with several uvicorn workers each
+    has its own cache too. Any process reads this row (one indexed query, ~100 KB of JSON for 1,000
+    intersections) instead of computing the city (≈ 0.3 s, bench/traffic_queries.py). Rows older than
+    TRAFFIC_MAP_SNAPSHOT_DAYS (8: the Command Center compares with the same bucket a week ago) are pruned daily.
+    `states` is a list of [intersection_id, code, name, lat, lon, los, delay_s, worst_dj, dj_status, flow_vph,
+    has_data] (selectors.MapState without the live alarm count).
+    """
+
+    bucket_start = models.DateTimeField(unique=True)
+    computed_at = models.DateTimeField()
+    states = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("potret peta simpang")
+        verbose_name_plural = _("potret peta simpang")
+
+    def __str__(self) -> str:
+        return f"peta {self.bucket_start:%Y-%m-%d %H:%M}"
+
+
 # Engineering settings, alarms and detector health -------------------------------------------------------------
 
 

@@ -6,11 +6,13 @@ Who may acknowledge or clear alarms (`can_handle_alarms`): the same minus pimpin
 
 The map (`latest_state`) reads the last complete 15-minute bucket: one rollup query plus the registry, computed
 for the whole city at once and kept in the cache for TRAFFIC_STATE_CACHE_SECONDS; the `traffic.tasks.refresh_map`
-task recomputes it every 5 minutes (a complete bucket changes only by late data), so requests read the cache and
-open-alarm counts live (one query). bench/traffic_queries.py, 1,000 intersections / 3,662 approaches over 10
-million readings on the shared 2-core machine, PostgreSQL: cached p95 ≈ 12 ms; computed p50 ≈ 0.25–0.35 s, of
-which SQL ≈ 30 ms and the rest the engineering per approach in Python (it was ≈ 0.55 s before the registry was
-read in 5 queries without lazy labels and the map stopped computing queues and SCATS DS it does not show).
+task recomputes it every 5 minutes (a complete bucket changes only by late data) and stores it as a MapSnapshot row,
+so requests read the process cache or, in a process that has not seen the bucket yet (another uvicorn worker, a
+restart, the embedded default's separate Huey process), that one row, plus open-alarm counts live (one query).
+bench/traffic_queries.py, 1,000 intersections / 3,662 approaches over 10 million readings on the shared 2-core
+machine, PostgreSQL: cached p95 ≈ 12 ms; computed p50 ≈ 0.25–0.35 s, of which SQL ≈ 30 ms and the rest the engineering
+per approach in Python (it was ≈ 0.55 s before the registry was read in 5 queries without lazy labels and the map
+stopped computing queues and SCATS DS it does not show).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from kotacerdas.traffic.models import (
     Detector,
     DetectorHealthReport,
     Intersection,
+    MapSnapshot,
     Rollup15Min,
 )
 
@@ -138,36 +141,71 @@ def _cache_key(bucket: datetime) -> str:
 
 
 def refresh_map(*, now: datetime | None = None, bucket_start: datetime | None = None) -> list[MapState]:
-    """Compute the whole city's map for one bucket and cache it (also called by the 5-minute task)."""
+    """Compute the whole city's map for one bucket, cache it and store it as the bucket's MapSnapshot (called by
+    the 5-minute task, and by the Command Center's task for the bucket a week ago)."""
     bucket = bucket_start or engineering.last_complete_bucket(now)
     computed = [_map_state(s) for s in engineering.states(bucket_start=bucket, detail=False).values()]
     cache.set(_cache_key(bucket), computed, cache_seconds())
+    MapSnapshot.objects.update_or_create(bucket_start=bucket, defaults={
+        "computed_at": timezone.now(), "states": [_snapshot_row(m) for m in computed]})
     return computed
 
 
+def _snapshot_row(m: MapState) -> list[Any]:
+    return [m.intersection_id, m.code, m.name, m.lat, m.lon, m.los, m.delay_s, m.worst_dj, m.dj_status,
+            m.flow_vph, m.has_data]
+
+
+def _stored(bucket: datetime) -> list[MapState] | None:
+    """The bucket's map as the refresh task stored it (and now cached in this process), or None."""
+    rows = MapSnapshot.objects.filter(bucket_start=bucket).values_list("states", flat=True).first()
+    if rows is None:
+        return None
+    states = [MapState(r[0], r[1], r[2], r[3], r[4], bucket, *r[5:11]) for r in rows]
+    cache.set(_cache_key(bucket), states, cache_seconds())
+    return states
+
+
+def _known(bucket: datetime) -> list[MapState] | None:
+    cached: list[MapState] | None = cache.get(_cache_key(bucket))
+    return _stored(bucket) if cached is None else cached
+
+
 def clear_cache(*, now: datetime | None = None, bucket_start: datetime | None = None) -> None:
-    cache.delete(_cache_key(bucket_start or engineering.last_complete_bucket(now)))
+    """Forget the bucket's computed map (cache and stored snapshot): the next read computes it again."""
+    bucket = bucket_start or engineering.last_complete_bucket(now)
+    cache.delete(_cache_key(bucket))
+    MapSnapshot.objects.filter(bucket_start=bucket).delete()
+
+
+def prune_snapshots(now: datetime) -> int:
+    """Snapshots older than TRAFFIC_MAP_SNAPSHOT_DAYS (default 8, a day more than the week-ago comparison)."""
+    days = int(getattr(settings, "TRAFFIC_MAP_SNAPSHOT_DAYS", 8))
+    return MapSnapshot.objects.filter(bucket_start__lt=now - timedelta(days=days)).delete()[0]
 
 
 def latest_state(intersections: Iterable[Intersection | int] | None = None, *, now: datetime | None = None,
                  bucket_start: datetime | None = None) -> list[MapState]:
     """LOS, delay, worst DJ, flow and open alarms per intersection for the last complete 15-minute bucket.
 
-    Cached: 1 query (alarm counts). Uncached: the registry (5 queries) + 1 rollup query + alarm counts.
+    From the process cache: 1 query (alarm counts). From the stored snapshot (another process's refresh task):
+    +1 query. Computed (no task has run for this bucket): the registry (5 queries) + 1 rollup query + alarm counts,
+    cached in this process only; only the refresh task stores snapshots.
     """
     bucket = bucket_start or engineering.last_complete_bucket(now)
     wanted = None if intersections is None else {i if isinstance(i, int) else i.pk for i in intersections}
-    cached: list[MapState] | None = cache.get(_cache_key(bucket))
+    cached = _known(bucket)
     if cached is None and bucket_start is None:
         # In the minute after a bucket closes, before the refresh task ran, the previous bucket's map is shown
         # (each MapState names its bucket) rather than every request computing the city at once.
-        cached = cache.get(_cache_key(bucket - timedelta(minutes=15)))
+        cached = _known(bucket - timedelta(minutes=15))
     if cached is None:
         if wanted is not None and len(wanted) <= 50:
             # A few intersections (a pimpinan's area, one page): cheaper than the city, and not cached.
             cached = [_map_state(s) for s in engineering.states(wanted, bucket_start=bucket, detail=False).values()]
         else:
-            cached = refresh_map(bucket_start=bucket)
+            cached = [_map_state(s) for s in engineering.states(bucket_start=bucket, detail=False).values()]
+            cache.set(_cache_key(bucket), cached, cache_seconds())
     rows = cached if wanted is None else [m for m in cached if m.intersection_id in wanted]
     counts = open_alarm_counts(None if wanted is None else wanted)
     return [replace(m, open_alarms=counts.get(m.intersection_id, 0)) for m in rows]

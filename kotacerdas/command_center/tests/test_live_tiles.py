@@ -13,6 +13,7 @@ from kotacerdas.command_center import live
 from kotacerdas.command_center.tests.live_fixtures import *  # noqa: F403 - the shared fixtures
 from kotacerdas.command_center.tests.live_fixtures import NOW, at
 from kotacerdas.complaints import selectors as complaint_selectors
+from kotacerdas.traffic.models import MapSnapshot
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +137,69 @@ def test_it_precomputes_last_weeks_atcs_map_for_the_los_tile(atcs: Any, monkeypa
     assert tasks_live.refresh_week_ago_map() == 1
     [state] = cache.get(traffic_selectors._cache_key(bucket - live.WEEK))
     assert state.code == "smp-1" and state.bucket_start == bucket - live.WEEK
+    # Stored for every process; the next run (5 minutes later, same bucket) does not compute it again.
+    assert MapSnapshot.objects.filter(bucket_start=bucket - live.WEEK).exists()
+    assert tasks_live.refresh_week_ago_map() == 0
+
+
+def test_the_los_tile_reads_both_stored_maps_without_computing_after_a_restart(atcs: Any, people: Any,
+                                                                             monkeypatch: Any) -> None:
+    from kotacerdas.command_center import tasks_live
+    from kotacerdas.traffic import engineering
+    from kotacerdas.traffic import selectors as traffic_selectors
+
+    bucket = atcs.now
+    monkeypatch.setattr(engineering, "last_complete_bucket", lambda now=None, resolution="15min": bucket)
+    traffic_selectors.refresh_map()  # the traffic app's 5-minute task
+    tasks_live.refresh_week_ago_map()  # this app's, for the week-old bucket
+    cache.clear()  # a fresh web process
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("computed in the request")
+
+    monkeypatch.setattr(engineering, "states", refuse)
+    now = bucket + timedelta(minutes=20)
+    los, _incidents = live.traffic_tiles(people.oscar, now, live.day_start(now))
+    assert sum(los.extra["los"].values()) == 0  # the fixture's intersection has no readings in either bucket
+    assert los.extra["bucket"] == bucket.isoformat()
+
+
+def test_the_open_stock_snapshot_counts_open_complaints_per_opd_and_area(people: Any, city: Any,
+                                                                         week_of_complaints: Any) -> None:
+    from kotacerdas.complaints import stock
+
+    snap = stock.snapshot(NOW)
+    # Open now: c1, c2, c6, c7 (c2 is Dishub's, in Babura, kecamatan Medan Baru; the rest DLH's in Pasar Baru).
+    assert snap.total == 4 == figures(people.oscar)["open"]
+    assert stock.open_at(("agency", city.dlh.pk), NOW) == 3
+    assert stock.open_at(("agency", city.dishub.pk), NOW) == 1
+    assert stock.open_at(("kecamatan", city.kec_baru.pk), NOW) == 1
+    assert stock.open_at(("kelurahan", city.kel_pasar_baru.pk), NOW) == 3
+    assert stock.open_at(("assigned_to", people.putra), NOW) is None  # not kept: the caller reads the timeline
+    assert stock.open_at(("kota", None), NOW + timedelta(minutes=10)) == 4
+    assert stock.open_at(("kota", None), NOW + timedelta(minutes=11)) is None  # too old to stand for that moment
+    assert stock.open_at(("kota", None), NOW - timedelta(minutes=1)) is None  # taken after it
+
+
+def test_the_open_tile_reads_last_weeks_stock_from_the_snapshot_taken_then(people: Any, city: Any,
+                                                                           week_of_complaints: Any) -> None:
+    from kotacerdas.complaints.models import OpenStockSnapshot
+
+    # Figures that differ from the timeline's reconstruction (3), to see which one the tile used.
+    OpenStockSnapshot.objects.create(at=NOW - live.WEEK - timedelta(minutes=4), total=7,
+                                     by_agency={str(city.dlh.pk): 6}, by_kelurahan={str(city.kel_pasar_baru.pk): 5})
+    assert figures(people.oscar)["open_last_week"] == 7
+    assert figures(people.kepala_dlh)["open_last_week"] == 6
+    assert figures(people.lurah)["open_last_week"] == 5
+    OpenStockSnapshot.objects.update(at=NOW - live.WEEK - timedelta(minutes=11))  # the worker missed two runs
+    assert figures(people.oscar)["open_last_week"] == 3
+
+
+def test_the_worker_prunes_open_stock_snapshots_after_eight_days(db: Any) -> None:
+    from kotacerdas.complaints import stock
+    from kotacerdas.complaints.models import OpenStockSnapshot
+
+    for days in (7, 9):
+        OpenStockSnapshot.objects.create(at=NOW - timedelta(days=days), total=1)
+    assert stock.prune(NOW) == 1
+    assert list(OpenStockSnapshot.objects.values_list("at", flat=True)) == [NOW - timedelta(days=7)]

@@ -159,3 +159,51 @@ def test_it_serves_cached_figures_until_they_age_and_refreshes_at_once_after_a_d
     cases.handled(MON)
     performance.sync()
     assert performance.figures("test", qs, "opd", PERIOD)["total"]["received"] == 3
+
+
+def _event(complaint, event_id: int, when) -> None:  # noqa: ANN001
+    from kotacerdas.complaints.models import ComplaintEvent
+
+    ComplaintEvent.objects.create(id=event_id, complaint=complaint, at=when, kind="comment", message="catatan")
+
+
+@pytest.mark.django_db
+def test_an_entry_committed_after_a_sync_passed_its_id_is_still_folded_in(cases):
+    # PostgreSQL hands out ids at insert: a slow transaction can commit id n after id n + 1 was read.
+    from kotacerdas.command_center.models import FactWatermark
+    from kotacerdas.complaints.models import Complaint, ComplaintEvent
+
+    slow, fast = cases.file(MON), cases.file(MON)
+    performance.sync(now=NOW)
+    top = ComplaintEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    _event(fast, top + 2, MON + timedelta(hours=1))  # committed first
+    assert performance.sync(now=NOW) == 1
+    assert FactWatermark.objects.get().gaps == {str(top + 1): NOW.isoformat()}
+
+    # The slow transaction commits: it changed the case and took the skipped id for its timeline entry.
+    Complaint.objects.filter(pk=slow.pk).update(rating=2)
+    _event(slow, top + 1, MON + timedelta(hours=2))
+
+    assert performance.sync(now=NOW + timedelta(seconds=5)) == 1
+    assert FactWatermark.objects.get().gaps == {}
+    assert CaseFact.objects.get(pk=slow.pk).rating == 2  # the facts saw the late transaction
+    assert performance.sync(now=NOW + timedelta(seconds=10)) == 0
+
+
+@pytest.mark.django_db
+def test_a_skipped_id_that_never_arrives_is_forgotten_after_the_patience(cases, settings):
+    from kotacerdas.command_center.models import FactWatermark
+    from kotacerdas.complaints.models import ComplaintEvent
+
+    settings.COMMAND_CENTER_FACTS_GAP_SECONDS = 600
+    c = cases.file(MON)
+    performance.sync(now=NOW)
+    top = ComplaintEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    _event(c, top + 3, MON + timedelta(hours=1))  # top + 1 and top + 2 rolled back
+    performance.sync(now=NOW)
+    assert set(FactWatermark.objects.get().gaps) == {str(top + 1), str(top + 2)}
+
+    performance.sync(now=NOW + timedelta(seconds=599))
+    assert len(FactWatermark.objects.get().gaps) == 2  # still waited for
+    assert performance.sync(now=NOW + timedelta(seconds=601)) == 0
+    assert FactWatermark.objects.get().gaps == {}
