@@ -183,11 +183,15 @@ def gap_patience() -> timedelta:
 def sync(limit: int | None = SYNC_LIMIT_PER_REQUEST, now: datetime | None = None) -> int:
     """Folds every complaint whose timeline grew since the last sync into the facts. Returns cases refreshed.
 
-    Syncs run one at a time (the watermark row is locked), so two page views never record each other's gaps."""
+    Syncs run one at a time (the watermark row is locked), so two page views never record each other's gaps; a
+    page view that finds a sync running (the worker's, maybe a long one after an import) does not wait for it and
+    reads the facts as they are."""
     now = now or timezone.now()
     with transaction.atomic():
         FactWatermark.objects.get_or_create(pk=1)
-        mark = FactWatermark.objects.select_for_update().get(pk=1)
+        mark = FactWatermark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if mark is None:
+            return 0
         gaps: dict[int, str] = {int(k): v for k, v in mark.gaps.items()}
         ids: set[int] = set()
         if gaps:  # a transaction that committed after an earlier sync passed its id

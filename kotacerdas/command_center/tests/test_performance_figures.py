@@ -207,3 +207,38 @@ def test_a_skipped_id_that_never_arrives_is_forgotten_after_the_patience(cases, 
     assert len(FactWatermark.objects.get().gaps) == 2  # still waited for
     assert performance.sync(now=NOW + timedelta(seconds=601)) == 0
     assert FactWatermark.objects.get().gaps == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_view_does_not_wait_for_a_sync_that_is_running(cases):
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from kotacerdas.command_center.models import FactWatermark
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: there is no row lock to wait for")
+    cases.file(MON)
+    performance.sync()
+    cases.file(MON)
+    locked, release = threading.Event(), threading.Event()
+
+    def worker_sync() -> None:  # holds the watermark row as a long sync would
+        try:
+            with transaction.atomic():
+                FactWatermark.objects.select_for_update().get(pk=1)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker_sync)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert performance.sync() == 0  # at once, not after the other sync
+    finally:
+        release.set()
+        thread.join()
+    assert performance.sync() == 1  # the next view folds the new case in
