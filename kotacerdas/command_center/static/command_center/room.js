@@ -57,6 +57,10 @@
     map.setView([-2.5, 118], 5);
     if (d.tileUrl) { L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map); }
 
+    // Intersections and alarms sit above the complaint dots and clusters (which are redrawn after every event
+    // and would otherwise cover them), below tooltips and popups.
+    map.createPane("kc-intersections").style.zIndex = 615;
+    map.createPane("kc-alarms").style.zIndex = 625;
     var layers = { complaints: L.layerGroup().addTo(map) };
     var overlays = {};
     overlays[esc(d.textComplaints)] = layers.complaints;
@@ -142,7 +146,7 @@
         (data.features || []).forEach(function (f) {
           var p = f.properties, c = f.geometry.coordinates;
           var m = L.circleMarker([c[1], c[0]], { radius: wall ? 7 : 6, color: wall ? "#e6edf5" : "#1d273b", weight: 2,
-            fillColor: (p.has_data && LOS_COLOURS[p.los]) || NO_DATA, fillOpacity: 0.9 });
+            fillColor: (p.has_data && LOS_COLOURS[p.los]) || NO_DATA, fillOpacity: 0.9, pane: "kc-intersections" });
           m.bindTooltip(esc(p.name) + (p.los ? " · LOS " + esc(p.los) : ""));
           m.bindPopup("<strong>" + esc(p.name) + "</strong> <span class='text-secondary'>" + esc(p.code) + "</span><br>LOS " +
             esc(p.los || "–") + "<br><a href='" + esc(p.url) + "'>" + esc(d.textOpenIntersection) + "</a>");
@@ -171,7 +175,7 @@
         layers.alarms.clearLayers();
         (data.features || []).forEach(function (f) {
           var p = f.properties, c = f.geometry.coordinates, s = wall ? 24 : 20;
-          var m = L.marker([c[1], c[0]], { zIndexOffset: 1000, icon: L.divIcon({ className: "", iconSize: [s, s],
+          var m = L.marker([c[1], c[0]], { pane: "kc-alarms", icon: L.divIcon({ className: "", iconSize: [s, s],
             html: "<div class='kc-cc-alarm' style='width:" + s + "px;height:" + s + "px'>!</div>" }) });
           m.bindTooltip(esc(p.intersection));
           m.bindPopup("<strong>" + esc(p.intersection) + "</strong><br>" + esc(p.kind) + "<br><a href='" + esc(p.url) + "'>" +
