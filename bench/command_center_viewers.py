@@ -32,10 +32,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lib import common  # noqa: E402
 
+DEBOUNCE_S = 0.8  # room.js: DEBOUNCE_MS
+
+
+async def fetch(port: int, cookie: str, path: str) -> tuple[int, float]:
+    """One GET on its own connection, read to the end: (status, milliseconds)."""
+    began = time.monotonic()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+                 .encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    return int(data.split(b" ", 2)[1]), (time.monotonic() - began) * 1000
+
 
 class Viewer:
+    refetch: tuple[int, str] | None = None  # (port, cookie) when viewers refetch the fragments as room.js does
+    fragments: list[float] = []  # every fragment request's time, all viewers
+    failures: list[int] = []
+
     def __init__(self, n: int) -> None:
         self.n = n
+        self.pending = False
+        self.refetching: asyncio.Task[None] | None = None
         self.ids: set[int] = set()
         self.received: dict[int, float] = {}  # tick number -> monotonic receive time
         self.duplicates = 0
@@ -84,6 +104,26 @@ async def watch(viewer: Viewer, port: int, cookie: str, stop: asyncio.Event) -> 
         viewer.reconnects += 1
 
 
+async def refetch(viewer: Viewer) -> None:
+    """room.js after an event: wait DEBOUNCE_S, then the tiles and the feed fragments with the newest event seen;
+    events that came meanwhile make one more round."""
+    assert Viewer.refetch is not None
+    port, cookie = Viewer.refetch
+    while viewer.pending:
+        viewer.pending = False
+        await asyncio.sleep(DEBOUNCE_S)
+        for path in (f"/pusat-komando/ubin/?e={viewer.last_id}", f"/pusat-komando/umpan/?e={viewer.last_id}"):
+            try:
+                status, ms = await fetch(port, cookie, path)
+            except (OSError, ValueError, IndexError):
+                status, ms = 0, 0.0
+            if status == 200:
+                Viewer.fragments.append(ms)
+            else:
+                Viewer.failures.append(status)
+    viewer.refetching = None
+
+
 def handle(viewer: Viewer, frame: str) -> None:
     event_id, data = None, None
     for line in frame.split("\n"):
@@ -103,6 +143,10 @@ def handle(viewer: Viewer, frame: str) -> None:
         return
     viewer.ids.add(data["id"])
     viewer.received[data["payload"]["n"]] = time.monotonic()
+    if Viewer.refetch is not None:
+        viewer.pending = True
+        if viewer.refetching is None:
+            viewer.refetching = asyncio.get_running_loop().create_task(refetch(viewer))
 
 
 def publish(n_events: int, rate: float, sent: dict[int, float]) -> None:
@@ -137,7 +181,8 @@ async def run(args: Any, port: int, cookie: str, server_pid: int) -> None:
     deadline = began + args.events / args.rate + args.timeout
     while time.monotonic() < deadline:
         await asyncio.sleep(0.2)
-        if not publisher.is_alive() and all(len(v.received) == args.events for v in viewers):
+        if (not publisher.is_alive() and all(len(v.received) == args.events for v in viewers)
+                and not any(v.refetching for v in viewers)):
             break
     elapsed = time.monotonic() - began
     publisher.join()
@@ -158,6 +203,15 @@ async def run(args: Any, port: int, cookie: str, server_pid: int) -> None:
         print(f"  latensi terbit → diterima: p50 {common.percentile(latencies, 50):.0f} ms, "
               f"p95 {common.percentile(latencies, 95):.0f} ms, maks {max(latencies):.0f} ms")
     print(f"  CPU proses web: {cpu:.1f} dtk dalam {elapsed:.1f} dtk ({cpu / elapsed:.2f} core)")
+    if Viewer.refetch is not None:
+        times = Viewer.fragments
+        print(f"  fragmen ubin + umpan diambil ulang seperti room.js (jeda {DEBOUNCE_S:g} dtk, pembagian "
+              f"{os.environ.get('COMMAND_CENTER_FRAGMENT_SHARE_SECONDS')} dtk): {len(times):,} permintaan OK, "
+              f"{len(Viewer.failures)} gagal"
+              + (f"; p50 {common.percentile(times, 50):.0f} ms, p95 {common.percentile(times, 95):.0f} ms, "
+                 f"maks {max(times):.0f} ms" if times else ""))
+        if Viewer.failures:
+            raise SystemExit(1)
     if expected != delivered:
         for v in worst:
             print(f"    penonton {v.n}: {len(v.received)} kejadian, galat {v.error or '-'}")
@@ -171,7 +225,14 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=10.0, help="events per second (10)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after the last event (60)")
     p.add_argument("--redis", action="store_true", help="live updates through Redis pub/sub (REDIS_URL)")
+    p.add_argument("--refetch", action="store_true",
+                   help="each viewer also refetches the tiles and feed fragments after events, as room.js does")
+    p.add_argument("--no-share", action="store_true",
+                   help="with --refetch: every fragment computed per request (COMMAND_CENTER_FRAGMENT_SHARE_SECONDS=0)")
+    p.add_argument("--complaints", type=int, default=0, help="complaints to load first, so the tiles cost what "
+                                                              "they cost in a city (bench/command_center.py's mix)")
     args = p.parse_args()
+    os.environ["COMMAND_CENTER_FRAGMENT_SHARE_SECONDS"] = "0" if args.no_share else "30"
     common.prepare(args.db)
     if args.redis:
         os.environ["REDIS_URL"] = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -187,11 +248,21 @@ def main() -> None:
 
     print(f"command_center_viewers: {common.engine_label(args.db)}; {os.cpu_count()} CPU, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; {'Redis pub/sub' if args.redis else 'tabel outbox'}")
+    if args.complaints:
+        from command_center import create_complaints
+
+        common.small_city()
+        began = time.perf_counter()
+        made = create_complaints(args.complaints, 365, 6)
+        print(f"  {made['complaints']:,} aduan, {made['timeline']:,} baris linimasa: "
+              f"{time.perf_counter() - began:.0f} dtk")
     user = User.objects.create_user(username="bench_operator", password="x", role=Role.OPERATOR)
     client = Client()
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     server = common.Server(workers=1)
+    if args.refetch:
+        Viewer.refetch = (server.port, cookie)
     try:
         asyncio.run(run(args, server.port, cookie, server.proc.pid))
     finally:

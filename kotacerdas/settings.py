@@ -242,6 +242,10 @@ LAPOR_DEAD_AFTER_HOURS = envint("LAPOR_DEAD_AFTER_HOURS", 24)
 OPEN311_RATE_LIMIT_PER_IP = envint("OPEN311_RATE_LIMIT_PER_IP", 300)
 OPEN311_TRUST_X_FORWARDED_FOR = envbool("OPEN311_TRUST_X_FORWARDED_FOR")
 
+# Live room: fragments computed for one event serve the other viewers of the same scope that refetch after it, for
+# this many seconds (time-dependent figures such as "overdue" may be that old); 0 = computed for every request.
+COMMAND_CENTER_FRAGMENT_SHARE_SECONDS = envint("COMMAND_CENTER_FRAGMENT_SHARE_SECONDS", 0 if TESTING else 30)
+
 # Cache: per process by default; shared through Redis when there is one (rate limits across uvicorn workers).
 # "shared": values that one process computes for all (the performance figures the Huey worker computes ahead of
 # the leaders' page views); in the embedded default a table in the database (created by command_center's

@@ -57,12 +57,20 @@ def wall(request: HttpRequest) -> HttpResponse:
     return render(request, "command_center/wall.html", _context(request, wall=True))
 
 
+def _seen(request: HttpRequest) -> int | None:
+    """`e`: the newest event the browser has seen (live.shared_after_event); not a number (a hand-made URL) =
+    computed for this request alone."""
+    raw = request.GET.get("e", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
 @login_required
 @require_GET
 def tiles_fragment(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     response = render(request, "command_center/room_tiles.html",
-                      {"tiles": live.tiles(user), "wall": request.GET.get("dinding") == "1", "now": timezone.now()})
+                      {"tiles": live.tiles(user, seen=_seen(request)), "wall": request.GET.get("dinding") == "1",
+                       "now": timezone.now()})
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -72,8 +80,9 @@ def tiles_fragment(request: HttpRequest) -> HttpResponse:
 def feed_fragment(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     wall_view = request.GET.get("dinding") == "1"
-    response = render(request, "command_center/room_feed.html",
-                      {"feed": live.feed(user, limit=12 if wall_view else 20), "wall": wall_view})
+    limit = 12 if wall_view else 20
+    items = live.shared_after_event(user, f"feed{limit}", _seen(request), lambda: live.feed(user, limit=limit))
+    response = render(request, "command_center/room_feed.html", {"feed": items, "wall": wall_view})
     response["Cache-Control"] = "private, no-cache"
     return response
 

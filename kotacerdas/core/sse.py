@@ -31,9 +31,11 @@ import asyncio
 import json
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -73,14 +75,54 @@ def matches(topic: str, prefixes: Sequence[str]) -> bool:
     return not prefixes or any(topic.startswith(p) for p in prefixes)
 
 
-async def latest_id() -> int:
-    last = await Event.objects.order_by("-id").values_list("id", flat=True).afirst()
-    return last or 0
+def _release_connection() -> None:
+    """Closes this thread's database connection after a stream's read, on a database server.
+
+    Django runs each ASGI request's synchronous work (the ORM included) in a thread of its own, and a stream lives
+    for minutes: a connection kept per stream exhausted PostgreSQL's max_connections (100) before 200 viewers were
+    connected (bench/command_center_viewers.py). Closed after each read, a stream holds none while it waits. SQLite
+    connections are local files and stay open; inside a transaction (tests) nothing is closed."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" and not connection.in_atomic_block:
+        connection.close()
 
 
-async def _rows(topic_filter: Q, cursor: int) -> list[tuple[int, str, Any, Any]]:
-    return [row async for row in Event.objects.filter(topic_filter, id__gt=cursor).order_by("id")
-            .values_list("id", "topic", "created", "payload")[:BATCH]]
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def db_slots() -> asyncio.Semaphore:
+    """At most EVENT_STREAM_DB_SLOTS (10) streams of this process touch the database at once.
+
+    Each stream's reads run in its request's own thread with its own connection (see `_release_connection`); when
+    200 browsers (re)connect together, as after a restart, 200 session loads would open 200 connections at once."""
+    loop = asyncio.get_running_loop()
+    slots = _SLOTS.get(loop)
+    if slots is None:
+        slots = _SLOTS[loop] = asyncio.Semaphore(int(getattr(settings, "EVENT_STREAM_DB_SLOTS", 10)))
+    return slots
+
+
+@sync_to_async
+def _release() -> None:
+    _release_connection()
+
+
+@sync_to_async
+def latest_id() -> int:
+    try:
+        return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    finally:
+        _release_connection()
+
+
+@sync_to_async
+def _rows(topic_filter: Q, cursor: int) -> list[tuple[int, str, Any, Any]]:
+    try:
+        return list(Event.objects.filter(topic_filter, id__gt=cursor).order_by("id")
+                    .values_list("id", "topic", "created", "payload")[:BATCH])
+    finally:
+        _release_connection()
 
 
 class _Subscription:
@@ -130,7 +172,8 @@ async def event_stream(*, after: int, prefixes: Sequence[str] = (), max_seconds:
     pubsub = await _subscribe(redis_url) if redis_url else None
     try:
         while True:
-            rows = await _rows(topic_filter, cursor)
+            async with db_slots():
+                rows = await _rows(topic_filter, cursor)
             for event_id, topic, created, payload in rows:
                 cursor = event_id
                 yield format_event(event_id, topic, created, payload)
@@ -210,14 +253,16 @@ async def with_cursor(frames: AsyncIterator[str], after: int, *, announce: bool)
 
 @require_GET
 async def stream(request: HttpRequest) -> StreamingHttpResponse:
-    user = await request.auser()
-    if not (user.is_authenticated and user.is_active and user.is_staff_role):
-        # No redirect to the login page: an EventSource cannot follow it to anything useful.
-        raise PermissionDenied
-    after = _cursor(request)
-    announce = after is None
-    if after is None:
-        after = await latest_id()
+    async with db_slots():
+        user = await request.auser()
+        await _release()
+        if not (user.is_authenticated and user.is_active and user.is_staff_role):
+            # No redirect to the login page: an EventSource cannot follow it to anything useful.
+            raise PermissionDenied
+        after = _cursor(request)
+        announce = after is None
+        if after is None:
+            after = await latest_id()
     response = StreamingHttpResponse(with_cursor(
         event_stream(after=after, prefixes=parse_topics(request.GET.get("topics")),
                      max_seconds=_setting("EVENT_STREAM_MAX_SECONDS", 300),

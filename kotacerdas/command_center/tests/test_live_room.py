@@ -187,3 +187,51 @@ def test_it_links_the_room_in_the_navbar_for_room_staff_only(client: Any, people
     assert reverse("command_center:wall") in client.get("/").content.decode()
     client.force_login(people.putra)
     assert reverse("command_center:wall") not in client.get("/").content.decode()
+
+
+def test_viewers_refetching_after_the_same_event_share_one_computation_of_the_tiles(
+        client: Any, people: Any, settings: Any, monkeypatch: Any) -> None:
+    settings.COMMAND_CENTER_FRAGMENT_SHARE_SECONDS = 30
+    computed: list[str] = []
+    real = live.complaint_tiles
+
+    def counting(user: Any, now: Any, start: Any) -> Any:
+        computed.append(user.username)
+        return real(user, now, start)
+
+    monkeypatch.setattr(live, "complaint_tiles", counting)
+    newest = Event.objects.create(topic="complaint.created", payload={"id": 0}).pk  # what the browser just saw
+
+    def fetch(user: Any, query: str) -> int:
+        client.force_login(user)
+        return client.get(reverse("command_center:room-tiles") + query).status_code
+
+    assert fetch(people.oscar, f"?e={newest}") == 200
+    assert fetch(people.oscar, f"?e={newest}") == 200  # the next viewer: from the cache
+    assert computed == ["oscar"]
+    assert fetch(people.kepala_dlh, f"?e={newest}") == 200  # another scope: its own tiles
+    assert fetch(people.oscar, f"?e={newest + 1}") == 200  # not published yet: computed, not kept
+    assert fetch(people.oscar, f"?e={newest + 1}") == 200
+    assert fetch(people.oscar, "?e=x%201") == 200  # not a number: computed for this request alone
+    assert computed == ["oscar", "kepala_dlh", "oscar", "oscar", "oscar"]
+
+
+def test_the_feed_fragment_is_shared_the_same_way_but_never_across_languages(
+        client: Any, people: Any, settings: Any, monkeypatch: Any) -> None:
+    settings.COMMAND_CENTER_FRAGMENT_SHARE_SECONDS = 30
+    calls: list[str] = []
+    real = live.feed
+
+    def counting(user: Any, **kwargs: Any) -> Any:
+        calls.append(user.username)
+        return real(user, **kwargs)
+
+    monkeypatch.setattr(live, "feed", counting)
+    newest = Event.objects.create(topic="complaint.created", payload={"id": 0}).pk
+    client.force_login(people.oscar)
+    url = reverse("command_center:room-feed") + f"?e={newest}"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    assert client.get(url).status_code == 200
+    assert calls == ["oscar", "oscar"]  # once per language

@@ -7,6 +7,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 
@@ -54,3 +55,29 @@ def test_a_client_reconnecting_after_a_quiet_stream_gets_the_events_of_the_gap(p
     gap = Event.objects.create(topic="complaint.created", payload={"id": 2})  # while the browser waits to reconnect
     second = async_to_sync(get)({"Last-Event-ID": cursor})
     assert f"id: {gap.pk}\ndata: " in second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_stream_holds_no_database_connection_on_a_database_server() -> None:
+    # 200 viewers once held 200 PostgreSQL connections (max_connections 100): each read now lets its go.
+    from django.db import connection
+
+    Event.objects.create(topic="traffic.alarm", payload={})
+    frames = _collect(sse.event_stream(after=0, prefixes=("traffic",), max_seconds=0, poll_seconds=0))
+
+    assert any("traffic.alarm" in f for f in frames)
+    if connection.vendor == "sqlite":
+        return  # a local file: kept open
+    connection.ensure_connection()
+
+    async def count_connections() -> int:
+        async with sse.db_slots():
+            await sse.latest_id()
+        return 0
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, count_connections()).result()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        assert cursor.fetchone()[0] == 0  # the stream's thread closed its connection after the read

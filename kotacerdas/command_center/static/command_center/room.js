@@ -195,15 +195,21 @@
     var seen = {};
     document.querySelectorAll("#cc-feed [data-event-id]").forEach(function (li) { seen[li.dataset.eventId] = true; });
 
+    // The newest event seen goes with each fragment request: the viewers refetching after the same event share
+    // the server's computation of it.
+    function seenUrl(url) {
+      return lastEvent ? url + (url.indexOf("?") === -1 ? "?" : "&") + "e=" + lastEvent : url;
+    }
+
     function refreshFragments() {
       var tiles = document.getElementById("cc-tiles");
       var feed = document.getElementById("cc-feed");
       if (tiles && d.tilesUrl) {
-        once("tiles", function () { return getHTML(d.tilesUrl).then(function (html) { tiles.innerHTML = html; }); });
+        once("tiles", function () { return getHTML(seenUrl(d.tilesUrl)).then(function (html) { tiles.innerHTML = html; }); });
       }
       if (feed && d.feedUrl) {
         once("feed", function () {
-          return getHTML(d.feedUrl).then(function (html) {
+          return getHTML(seenUrl(d.feedUrl)).then(function (html) {
             feed.innerHTML = html;
             feed.querySelectorAll("[data-event-id]").forEach(function (li) {
               if (!seen[li.dataset.eventId]) { seen[li.dataset.eventId] = true; li.classList.add("kc-cc-fresh"); }
@@ -213,7 +219,7 @@
       }
     }
 
-    var pending = null, timer = null;
+    var pending = null, timer = null, lastEvent = "";
     function soon(which) {
       pending = pending || {};
       Object.keys(which || { complaints: 1, traffic: 1, parking: 1 }).forEach(function (k) { pending[k] = true; });
@@ -260,6 +266,7 @@
     if (d.streamUrl && "EventSource" in window) {
       var source = new EventSource(d.streamUrl);
       source.onmessage = function (e) {
+        if (/^[0-9]+$/.test(e.lastEventId || "")) { lastEvent = e.lastEventId; }
         var topic = "";
         try { topic = JSON.parse(e.data).topic || ""; } catch (err) { topic = ""; }
         var which = {};
