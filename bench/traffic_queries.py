@@ -725,7 +725,7 @@ def keep_database(db: str, name: str, *, fresh: bool) -> None:
         if fresh:
             common._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             common._pg_admin(f'CREATE DATABASE "{name}"')
-        env.update(DATABASE_URL=f"{common.PG_URL}/{name}", DB_CONN_MAX_AGE="60")
+        env.update(DATABASE_URL=f"{common.PG_URL}/{name}", DB_CONN_MAX_AGE="0")
     else:
         if fresh and Path(name).exists():
             Path(name).unlink()

@@ -125,6 +125,17 @@ if DB == "postgres":
         )
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_kotacerdas")
+    # A connection pool per process (psycopg_pool through Django). Under ASGI every request's ORM work runs in a
+    # thread of its own, so without a pool a burst of requests (200 live-room viewers refetching after one event)
+    # opens a connection each and goes past PostgreSQL's max_connections (100); with it they wait up to
+    # DB_POOL_TIMEOUT for one of DB_POOL_MAX_SIZE connections. Size it so that web workers × max size, plus the
+    # worker nodes, stays under max_connections. DB_POOL_MAX_SIZE=0 turns the pool off (then DB_CONN_MAX_AGE applies).
+    if envint("DB_POOL_MAX_SIZE", 20) > 0:
+        if DATABASES["default"].get("CONN_MAX_AGE"):
+            raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with the connection pool (DB_POOL_MAX_SIZE > 0)")
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, envint("DB_POOL_MAX_SIZE", 20)), "max_size": envint("DB_POOL_MAX_SIZE", 20),
+            "timeout": envint("DB_POOL_TIMEOUT", 30)}
 elif DB == "sqlite":
     DATABASES = {
         "default": {

@@ -50,8 +50,9 @@ def prepare(db: str, keep: bool = False) -> dict[str, str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
         _pg_admin(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"{PG_URL}/{name}"
-        # Persistent connections: what a production PostgreSQL deployment would use.
-        env["DB_CONN_MAX_AGE"] = "60"
+        # The settings' connection pool (DB_POOL_MAX_SIZE, default 20): what a production PostgreSQL deployment
+        # uses. (Persistent per-thread connections, DB_CONN_MAX_AGE, do not mix with ASGI's thread per request.)
+        env["DB_CONN_MAX_AGE"] = "0"
 
         def drop() -> None:
             from django.db import connections
