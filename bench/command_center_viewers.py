@@ -162,8 +162,16 @@ def publish(n_events: int, rate: float, sent: dict[int, float]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU of the web server: the uvicorn process and its worker processes (--workers > 1)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def run(args: Any, port: int, cookie: str, server_pid: int) -> None:
@@ -202,7 +210,8 @@ async def run(args: Any, port: int, cookie: str, server_pid: int) -> None:
     if latencies:
         print(f"  latensi terbit → diterima: p50 {common.percentile(latencies, 50):.0f} ms, "
               f"p95 {common.percentile(latencies, 95):.0f} ms, maks {max(latencies):.0f} ms")
-    print(f"  CPU proses web: {cpu:.1f} dtk dalam {elapsed:.1f} dtk ({cpu / elapsed:.2f} core)")
+    print(f"  CPU proses web ({args.workers} worker): {cpu:.1f} dtk dalam {elapsed:.1f} dtk "
+          f"({cpu / elapsed:.2f} core)")
     if Viewer.refetch is not None:
         times = Viewer.fragments
         print(f"  fragmen ubin + umpan diambil ulang seperti room.js (jeda {DEBOUNCE_S:g} dtk, pembagian "
@@ -229,6 +238,7 @@ def main() -> None:
                    help="each viewer also refetches the tiles and feed fragments after events, as room.js does")
     p.add_argument("--no-share", action="store_true",
                    help="with --refetch: every fragment computed per request (COMMAND_CENTER_FRAGMENT_SHARE_SECONDS=0)")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
     p.add_argument("--complaints", type=int, default=0, help="complaints to load first, so the tiles cost what "
                                                               "they cost in a city (bench/command_center.py's mix)")
     args = p.parse_args()
@@ -260,7 +270,7 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    server = common.Server(workers=1)
+    server = common.Server(workers=args.workers)
     if args.refetch:
         Viewer.refetch = (server.port, cookie)
     try:

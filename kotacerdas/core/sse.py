@@ -253,6 +253,7 @@ async def with_cursor(frames: AsyncIterator[str], after: int, *, announce: bool)
 
 @require_GET
 async def stream(request: HttpRequest) -> StreamingHttpResponse:
+    await _release()  # what the middleware read (site settings): not held while waiting for a slot
     async with db_slots():
         user = await request.auser()
         await _release()
