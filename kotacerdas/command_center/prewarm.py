@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count
 from django.utils import timezone
 
 from kotacerdas.agencies.models import Agency
@@ -27,12 +26,10 @@ def last_month(today: date) -> date:
 
 def scopes() -> list[selectors.Scope]:
     """The whole city, and each OPD that has a head (the kepala OPD's own page), as their page views build them."""
-    out = [selectors.city_scope()]
-    heads = Agency.objects.filter(is_active=True, head__isnull=False).values("head").annotate(n=Count("pk"))
-    for row in heads.order_by("head"):
-        out.append(selectors.agency_scope(list(Agency.objects.filter(head=row["head"], is_active=True)
-                                              .order_by("pk"))))
-    return out
+    headed: dict[int, list[Agency]] = {}
+    for agency in Agency.objects.filter(is_active=True, head__isnull=False).order_by("head", "pk"):
+        headed.setdefault(agency.head_id, []).append(agency)
+    return [selectors.city_scope(), *(selectors.agency_scope(agencies) for agencies in headed.values())]
 
 
 def prewarm() -> int:

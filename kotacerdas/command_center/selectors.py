@@ -58,7 +58,7 @@ def agency_scope(agencies: list[Agency]) -> Scope:
     """The head of these OPD: the cases charged to them, their officers included."""
     ids = tuple(a.pk for a in agencies)
     return Scope("opd", ", ".join(a.short_name or a.name for a in agencies), Q(agency_id__in=ids), True, ids,
-                 key="opd-" + "-".join(map(str, ids)))
+                 key="opd-" + "-".join(map(str, sorted(ids))))  # the same key whatever order they came in
 
 
 def performance_scope(user: Any) -> Scope:

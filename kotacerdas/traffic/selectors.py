@@ -140,12 +140,21 @@ def _cache_key(bucket: datetime) -> str:
     return f"{CACHE_PREFIX}:{int(bucket.timestamp())}"
 
 
+def _computed(bucket: datetime, intersection_ids: Iterable[int] | None = None) -> list[MapState]:
+    return [_map_state(s) for s in engineering.states(intersection_ids, bucket_start=bucket, detail=False).values()]
+
+
+def _keep(bucket: datetime, states: list[MapState]) -> list[MapState]:
+    """Into this process's cache."""
+    cache.set(_cache_key(bucket), states, cache_seconds())
+    return states
+
+
 def refresh_map(*, now: datetime | None = None, bucket_start: datetime | None = None) -> list[MapState]:
     """Compute the whole city's map for one bucket, cache it and store it as the bucket's MapSnapshot (called by
     the 5-minute task, and by the Command Center's task for the bucket a week ago)."""
     bucket = bucket_start or engineering.last_complete_bucket(now)
-    computed = [_map_state(s) for s in engineering.states(bucket_start=bucket, detail=False).values()]
-    cache.set(_cache_key(bucket), computed, cache_seconds())
+    computed = _keep(bucket, _computed(bucket))
     MapSnapshot.objects.update_or_create(bucket_start=bucket, defaults={
         "computed_at": timezone.now(), "states": [_snapshot_row(m) for m in computed]})
     return computed
@@ -161,9 +170,7 @@ def _stored(bucket: datetime) -> list[MapState] | None:
     rows = MapSnapshot.objects.filter(bucket_start=bucket).values_list("states", flat=True).first()
     if rows is None:
         return None
-    states = [MapState(r[0], r[1], r[2], r[3], r[4], bucket, *r[5:11]) for r in rows]
-    cache.set(_cache_key(bucket), states, cache_seconds())
-    return states
+    return _keep(bucket, [MapState(r[0], r[1], r[2], r[3], r[4], bucket, *r[5:11]) for r in rows])
 
 
 def _known(bucket: datetime) -> list[MapState] | None:
@@ -200,12 +207,9 @@ def latest_state(intersections: Iterable[Intersection | int] | None = None, *, n
         # (each MapState names its bucket) rather than every request computing the city at once.
         cached = _known(bucket - timedelta(minutes=15))
     if cached is None:
-        if wanted is not None and len(wanted) <= 50:
-            # A few intersections (a pimpinan's area, one page): cheaper than the city, and not cached.
-            cached = [_map_state(s) for s in engineering.states(wanted, bucket_start=bucket, detail=False).values()]
-        else:
-            cached = [_map_state(s) for s in engineering.states(bucket_start=bucket, detail=False).values()]
-            cache.set(_cache_key(bucket), cached, cache_seconds())
+        # A few intersections (a pimpinan's area, one page) are cheaper than the city, and not cached.
+        few = wanted is not None and len(wanted) <= 50
+        cached = _computed(bucket, wanted) if few else _keep(bucket, _computed(bucket))
     rows = cached if wanted is None else [m for m in cached if m.intersection_id in wanted]
     counts = open_alarm_counts(None if wanted is None else wanted)
     return [replace(m, open_alarms=counts.get(m.intersection_id, 0)) for m in rows]
