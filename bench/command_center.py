@@ -174,19 +174,8 @@ def create_parking(points: int, days: int, per_day: int, seed: int) -> dict[str,
     return {"points": len(pts), "transactions": total}
 
 
-def timed(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> list[float]:
-    for _ in range(2):  # warm-up: connections, imports, template loading
-        if before:
-            before()
-        fn()
-    out = []
-    for _ in range(runs):
-        if before:
-            before()
-        began = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - began) * 1000)
-    return out
+def timed_ms(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> list[float]:
+    return [t * 1000 for t in common.timed(fn, runs, before)]
 
 
 def main() -> None:
@@ -203,7 +192,6 @@ def main() -> None:
     p.add_argument("--explain", action="store_true", help="PostgreSQL: EXPLAIN ANALYZE the tiles' queries ≥ 20 ms")
     args = p.parse_args()
     common.prepare(args.db)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     common.setup_django()
     common.small_city()
 
@@ -306,7 +294,7 @@ def main() -> None:
     for label, who, url, before in checks:
         if before is None:
             worker_tasks()
-        times = timed(get(who, url), args.runs, before)
+        times = timed_ms(get(who, url), args.runs, before)
         p50, p95 = common.percentile(times, 50), common.percentile(times, 95)
         if label.startswith("pembaruan"):
             update_p95.append(p95)
@@ -319,9 +307,6 @@ def main() -> None:
     # Where the tiles' time goes (selectors called directly, caches warm as above).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from kotacerdas.command_center import live
 
     print("  rincian ubin (operator, dalam proses):")
     for label, fn in (("aduan", live.complaint_tiles), ("lalu lintas", live.traffic_tiles),
@@ -329,7 +314,7 @@ def main() -> None:
         def one(fn: Callable[..., Any] = fn) -> None:
             now = timezone.now()
             fn(operator, now, live.day_start(now))
-        times = timed(one, args.runs)
+        times = timed_ms(one, args.runs)
         with CaptureQueriesContext(connection) as ctx:
             one()
         print(f"    {label:12s} p50 {common.percentile(times, 50):7.1f} ms  p95 {common.percentile(times, 95):7.1f} ms"

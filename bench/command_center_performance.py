@@ -72,16 +72,13 @@ def make_facts(seed: int = 7) -> int:
 def timed(client: object, url: str, count: int, cold: bool = False) -> list[float]:
     from django.core.cache import caches
 
-    times = []
-    for _ in range(count):
-        if cold:
-            caches["shared"].clear()  # the figures cache (performance.figures): every request computes
-        began = time.perf_counter()
+    def get() -> None:
         response = client.get(url)  # type: ignore[attr-defined]
-        times.append(time.perf_counter() - began)
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} -> HTTP {response.status_code}")
-    return times
+
+    # cold: the figures cache (performance.figures) cleared, so every request computes
+    return common.timed(get, count, caches["shared"].clear if cold else None, warmup=0)
 
 
 def main() -> None:

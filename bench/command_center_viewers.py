@@ -30,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import traffic_ingest as ti  # noqa: E402
 from lib import common  # noqa: E402
 
 DEBOUNCE_S = 0.8  # room.js: DEBOUNCE_MS
@@ -163,15 +164,7 @@ def publish(n_events: int, rate: float, sent: dict[int, float]) -> None:
 
 def cpu_seconds(pid: int) -> float:
     """CPU of the web server: the uvicorn process and its worker processes (--workers > 1)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(ti.cpu_seconds(p) for p in (pid, *ti.children(pid)))
 
 
 async def run(args: Any, port: int, cookie: str, server_pid: int) -> None:

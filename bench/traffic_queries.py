@@ -410,20 +410,7 @@ def print_sizes(label: str = "") -> tuple[int, int]:
 # --- Timing -----------------------------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None, warmup: int = 2
-          ) -> list[float]:
-    for _ in range(warmup):
-        if before:
-            before()
-        fn()
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        began = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - began)
-    return times
+timed = common.timed
 
 
 def report(label: str, times: list[float], target: str | None, results: list[tuple[str, float, str | None]]) -> None:

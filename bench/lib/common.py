@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,6 +132,24 @@ class Server:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | None = None, warmup: int = 2
+          ) -> list[float]:
+    """Seconds of `runs` calls of `fn` after `warmup` untimed ones (connections, imports, templates); `before`
+    runs untimed ahead of every call (a cache cleared, say)."""
+    for _ in range(warmup):
+        if before:
+            before()
+        fn()
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        began = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - began)
+    return times
 
 
 def percentile(values: Sequence[float], p: float) -> float:
