@@ -172,7 +172,6 @@ class UserViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     permission_classes = [permissions.IsAuthenticated, CanManageUsers]
     filterset_class = UserFilterSet
     # Any segment reaches the view, so a malformed id is DRF's JSON 404 rather than Django's HTML one.
-    lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[User]:

@@ -73,7 +73,6 @@ class AgencyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     filterset_class = AgencyFilterSet
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"  # malformed codes get DRF's JSON 404
 
     def get_queryset(self) -> QuerySet[Agency]:
         qs = Agency.objects.select_related("city", "region").order_by("kind", "name")

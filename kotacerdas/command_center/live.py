@@ -295,7 +295,7 @@ def intersection_layer(user: Any, now: datetime | None = None) -> dict[str, Any]
     if not traffic_selectors.can_view(user):
         return {"type": "FeatureCollection", "features": []}
     data = traffic_selectors.as_geojson(
-        traffic_selectors.latest_state(traffic_selectors.command_center_area(user), now=now))
+        traffic_selectors.latest_state(traffic_selectors.area_ids(user), now=now))
     url = reverse("traffic:intersection", args=["__code__"])
     for f in data["features"]:
         f["properties"]["url"] = url.replace("__code__", f["properties"]["code"])
@@ -390,7 +390,7 @@ def feed(user: Any, *, limit: int = 20, after: int = 0) -> list[FeedItem]:
                      and isinstance(e.payload, dict) and str(e.payload.get("id", "")).isdigit()]
     briefs = complaint_selectors.command_center_briefs(user, complaint_ids)
     traffic_ok = traffic_selectors.can_view(user)
-    area_ids = traffic_selectors.command_center_area(user) if traffic_ok else None
+    area_ids = traffic_selectors.area_ids(user) if traffic_ok else None
     area = set(area_ids or ())
     scoped_area = area_ids is not None
     leakage_ok = parking_selectors.is_city_wide(user)

@@ -160,12 +160,6 @@ def nearby_candidates(category_id: int, lat: float, lon: float, since) -> QueryS
 # --- Command Center live room (kotacerdas/command_center/live.py) -----------------------------------------------
 
 
-def command_center_scoped(user: Any) -> QuerySet[Complaint] | None:
-    """The reader's complaints as a filter, or None when they see the whole city (so no IN-subquery is needed)."""
-    qs = complaints_for(user).order_by()
-    return qs if qs.query.where else None
-
-
 def command_center_figures(user: Any, *, now: Any, day_start: Any, week: Any) -> dict[str, Any]:
     """Complaint tiles of the live room: today so far vs the same weekday last week until the same time.
 
@@ -187,9 +181,8 @@ def command_center_figures(user: Any, *, now: Any, day_start: Any, week: Any) ->
     stock = qs.filter(status__in=OPEN_STATUSES).aggregate(
         open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now)))
     events = ComplaintEvent.objects.order_by()
-    scoped = command_center_scoped(user)
-    if scoped is not None:
-        events = events.filter(complaint__in=scoped.values("pk"))
+    if qs.query.where:  # a scoped reader; the whole city needs no IN-subquery
+        events = events.filter(complaint__in=qs.values("pk"))
     resolved = Q(kind=EventKind.RESOLVED)
     on_time = resolved & (Q(complaint__resolve_due_at__isnull=True) | Q(complaint__resolve_due_at__gte=F("at")))
     rated = Q(kind=EventKind.RATED, complaint__rating__isnull=False)

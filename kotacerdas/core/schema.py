@@ -17,9 +17,6 @@ from rest_framework import permissions
 from kotacerdas.core.api import error_responses
 
 API_PATH = re.compile(r"^/api/v\d+/([^/{]+)/")
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
 class ProjectAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus what every /api/v1/ operation shares.
 
@@ -58,7 +55,7 @@ class ProjectAutoSchema(AutoSchema):
         paginator = self._get_paginator()
         paging = {getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None)}
         query = [p["name"] for p in params if p.get("in") == "query" and p["name"] not in paging]
-        body = self._body_field() if self.method in UNSAFE_METHODS and self.method != "DELETE" else None
+        body = self._body_field() if self.method not in permissions.SAFE_METHODS and self.method != "DELETE" else None
         authenticated = bool(self.view.get_authenticators())
         perms = self.view.get_permissions()
         needs_user = any(not isinstance(p, permissions.AllowAny) for p in perms)
@@ -70,7 +67,7 @@ class ProjectAutoSchema(AutoSchema):
             codes.append(400)
         if authenticated:
             codes.append(401)
-        if authenticated and ((needs_user and self.method in UNSAFE_METHODS) or role_checked):
+        if authenticated and ((needs_user and self.method not in permissions.SAFE_METHODS) or role_checked):
             codes.append(403)
         paged = self.method == "GET" and paginator is not None and self._is_list_view()
         if any(p.get("in") == "path" for p in params) or paged:

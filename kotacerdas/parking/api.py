@@ -238,7 +238,6 @@ class PointViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PointSerializer
     filterset_class = PointFilterSet
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet[ParkingPoint]:
@@ -269,7 +268,6 @@ class JukirViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.JukirSerializer
     filterset_class = JukirFilterSet
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet:
@@ -305,7 +303,6 @@ class JukirViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 class TransactionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.TransactionSerializer
     filterset_class = TransactionFilterSet
-    lookup_value_regex = r"[^/]+"  # a malformed id gets the JSON 404, not Django's HTML page
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet:
@@ -325,7 +322,6 @@ class TransactionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 class ViolationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ViolationSerializer
     filterset_class = ViolationFilterSet
-    lookup_value_regex = r"[^/]+"  # a malformed id gets the JSON 404, not Django's HTML page
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet:
@@ -358,7 +354,6 @@ class ViolationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
 class SettlementViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SettlementFileSerializer
-    lookup_value_regex = r"[^/]+"  # a malformed id gets the JSON 404, not Django's HTML page
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 

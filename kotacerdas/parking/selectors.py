@@ -240,10 +240,9 @@ def command_center_figures(user: Any, *, now: datetime, day_start: datetime, wee
     txs = transactions_for(user).order_by()
     today = txs.filter(paid_at__gte=day_start, paid_at__lte=now).aggregate(s=Sum("amount"), n=Count("id"))
     before = txs.filter(paid_at__gte=day_start - week, paid_at__lte=now - week).aggregate(s=Sum("amount"))
-    agg = {"today": today["s"], "last_week": before["s"], "tx_today": today["n"]}
     points = points_for(user).order_by().aggregate(target=Sum("daily_target"), n=Count("id"))
-    return {"revenue_today": agg["today"] or 0, "revenue_last_week": agg["last_week"] or 0,
-            "transactions_today": agg["tx_today"] or 0, "target": points["target"] or 0, "points": points["n"] or 0}
+    return {"revenue_today": today["s"] or 0, "revenue_last_week": before["s"] or 0,
+            "transactions_today": today["n"] or 0, "target": points["target"] or 0, "points": points["n"] or 0}
 
 
 def command_center_points(user: Any, *, now: datetime) -> list[dict[str, Any]]:

@@ -169,7 +169,6 @@ class RegionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     filterset_class = RegionFilterSet
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"  # dotted codes; malformed ones get DRF's JSON 404
     renderer_classes = [renderers.JSONRenderer, GeoJSONRenderer, renderers.BrowsableAPIRenderer]
 
     def _wants_geojson(self) -> bool:

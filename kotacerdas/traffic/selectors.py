@@ -106,6 +106,15 @@ def open_alarm_counts(intersection_ids: Iterable[int] | None = None) -> dict[int
 # --- Map --------------------------------------------------------------------------------------------------------
 
 
+def area_ids(user: Any) -> list[int] | None:
+    """The intersections a map reader sees: None = the whole city; a camat or lurah those of their area (the ATCS
+    map and the Command Center alike)."""
+    if user.role == Role.PIMPINAN and not user.is_superuser and user.region_id is not None:
+        return list(intersections_for(user).values_list("pk", flat=True))
+    return None
+
+
+
 @dataclass(frozen=True)
 class MapState:
     """One intersection on the ATCS map."""
@@ -192,12 +201,12 @@ def prune_snapshots(now: datetime) -> int:
 
 
 def latest_state(intersections: Iterable[Intersection | int] | None = None, *, now: datetime | None = None,
-                 bucket_start: datetime | None = None) -> list[MapState]:
+                 bucket_start: datetime | None = None, alarms: bool = True) -> list[MapState]:
     """LOS, delay, worst DJ, flow and open alarms per intersection for the last complete 15-minute bucket.
 
-    From the process cache: 1 query (alarm counts). From the stored snapshot (another process's refresh task):
-    +1 query. Computed (no task has run for this bucket): the registry (5 queries) + 1 rollup query + alarm counts,
-    cached in this process only; only the refresh task stores snapshots.
+    From the process cache: 1 query (alarm counts; none with `alarms=False`). From the stored snapshot (another
+    process's refresh task): +1 query. Computed (no task has run for this bucket): the registry (5 queries) + 1
+    rollup query + alarm counts, cached in this process only; only the refresh task stores snapshots.
     """
     bucket = bucket_start or engineering.last_complete_bucket(now)
     wanted = None if intersections is None else {i if isinstance(i, int) else i.pk for i in intersections}
@@ -211,6 +220,8 @@ def latest_state(intersections: Iterable[Intersection | int] | None = None, *, n
         few = wanted is not None and len(wanted) <= 50
         cached = _computed(bucket, wanted) if few else _keep(bucket, _computed(bucket))
     rows = cached if wanted is None else [m for m in cached if m.intersection_id in wanted]
+    if not alarms:  # the caller counts alarms its own way: open_alarms stays 0
+        return rows
     counts = open_alarm_counts(None if wanted is None else wanted)
     return [replace(m, open_alarms=counts.get(m.intersection_id, 0)) for m in rows]
 
@@ -357,12 +368,6 @@ def health_reports(*, day: Any = None) -> QuerySet[DetectorHealthReport]:
 INCIDENT_KINDS = ("incident", "congestion")
 
 
-def command_center_area(user: Any) -> list[int] | None:
-    """None = the whole city; a camat or lurah gets the intersections of their area (as the ATCS map does)."""
-    if user.role == Role.PIMPINAN and not user.is_superuser and user.region_id is not None:
-        return list(intersections_for(user).values_list("pk", flat=True))
-    return None
-
 
 def command_center_figures(user: Any, *, now: datetime, day_start: datetime, week: timedelta) -> dict[str, Any]:
     """LOS distribution now and in the same 15-minute bucket a week ago, open incidents and alarms raised today
@@ -372,10 +377,11 @@ def command_center_figures(user: Any, *, now: datetime, day_start: datetime, wee
 
     if not can_view(user):
         return {}
-    area = command_center_area(user)
+    area = area_ids(user)
     bucket = engineering.last_complete_bucket(now)
-    states = latest_state(area, now=now)
-    before = latest_state(area, bucket_start=bucket - week)
+    # LOS only: open alarms are counted below, by kind.
+    states = latest_state(area, now=now, alarms=False)
+    before = latest_state(area, bucket_start=bucket - week, alarms=False)
     los_now = Counter(m.los for m in states if m.los)
     los_before = Counter(m.los for m in before if m.los)
     alarms = alarms_for(user).order_by()

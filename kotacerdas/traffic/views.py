@@ -20,7 +20,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kotacerdas.accounts.models import Role
 from kotacerdas.sensors.views import is_operator
 from kotacerdas.sensors.views import quarantine_list as _quarantine_list
 from kotacerdas.traffic import actions, engineering, registry_io, selectors
@@ -62,15 +61,8 @@ def _viewer(request: HttpRequest) -> Any:
     return request.user
 
 
-def _area_ids(user: Any) -> list[int] | None:
-    """None = the whole city; a camat or lurah gets the intersections of their area."""
-    if user.role == Role.PIMPINAN and not user.is_superuser and user.region_id is not None:
-        return list(selectors.intersections_for(user).values_list("pk", flat=True))
-    return None
-
-
 def _map_states(user: Any) -> list[selectors.MapState]:
-    return selectors.latest_state(_area_ids(user))
+    return selectors.latest_state(selectors.area_ids(user))
 
 
 def _panel_context(request: HttpRequest) -> dict[str, Any]:

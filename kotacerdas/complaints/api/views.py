@@ -69,7 +69,6 @@ class CategoryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.filter(is_active=True)
     serializer_class = s.CategorySerializer
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"  # malformed codes get DRF's JSON 404, not Django's HTML page
     permission_classes = [permissions.AllowAny]
     filterset_fields = ["group", "classification"]
 
@@ -96,7 +95,6 @@ class ComplaintViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModel
     """Complaints the caller may see: OPD staff their OPD's, camat/lurah their area, warga their own."""
 
     permission_classes = [permissions.IsAuthenticated]
-    lookup_value_regex = r"[^/]+"  # a malformed id gets DRF's JSON 404, not Django's HTML page
     filterset_class = ComplaintFilterSet
     serializer_class = s.ComplaintSerializer
 
