@@ -57,7 +57,7 @@ class MonthForm(forms.Form):
         """The chosen month; last month by default (a monthly report is read after the month ends)."""
         if self.is_bound and self.is_valid() and self.cleaned_data.get("bulan"):
             return self.cleaned_data["bulan"]
-        return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        return performance.last_month(today)
 
 
 class DisputeForm(forms.Form):

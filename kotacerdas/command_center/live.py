@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.models import Role
@@ -36,6 +36,7 @@ from kotacerdas.core.deadlines import site_timezone, to_local
 from kotacerdas.core.models import Event
 from kotacerdas.parking import selectors as parking_selectors
 from kotacerdas.traffic import selectors as traffic_selectors
+from kotacerdas.traffic.models import AlarmKind
 
 ROOM_ROLES = frozenset({Role.SUPERADMIN, Role.ADMIN_KOORDINATOR, Role.OPERATOR, Role.PIMPINAN, Role.PENGHUBUNG})
 WEEK = timedelta(days=7)
@@ -377,10 +378,6 @@ def _complaint_item(event: Event, brief: dict[str, Any]) -> FeedItem | None:
     return None  # 50 % / 80 % warnings belong to the queue, not to the room's feed
 
 
-ALARM_KIND_LABELS = {"incident": gettext_lazy("Insiden"), "congestion": gettext_lazy("Kemacetan"),
-                     "detector": gettext_lazy("Gangguan detektor")}
-
-
 def feed(user: Any, *, limit: int = 20, after: int = 0) -> list[FeedItem]:
     """The newest room-worthy events the reader may see, newest first (each read-scoped by its app)."""
     newest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -403,7 +400,7 @@ def feed(user: Any, *, limit: int = 20, after: int = 0) -> list[FeedItem]:
             item = _complaint_item(e, brief) if brief else None
         elif e.topic == "traffic.alarm" and traffic_ok and p.get("state") == "raised":
             if not scoped_area or p.get("intersection_id") in area:
-                label = str(ALARM_KIND_LABELS.get(p.get("kind"), "Alarm"))
+                label = str(dict(AlarmKind.choices).get(p.get("kind"), "Alarm"))
                 item = FeedItem(e.pk, e.created, "alarm", "red",
                                 _("%(kind)s di %(where)s") % {"kind": label, "where": p.get("intersection_name", "")},
                                 str(p.get("reason", ""))[:140],

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Max, Q, QuerySet
+from django.db.models import Aggregate, Avg, Count, FloatField, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,6 +255,11 @@ def default_period(today: date | None = None, days: int = 90) -> Period:
     return Period(today - timedelta(days=days - 1), today)
 
 
+def last_month(today: date) -> date:
+    """First day of the month before `today`'s: the monthly report's default (read after the month ends)."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def month_period(month: date) -> Period:
     first = month.replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
@@ -450,7 +455,11 @@ def figures(scope_key: str, qs: QuerySet[CaseFact], dimension: str, period: Peri
                 "weekly": trend(qs, "week", period, now), "monthly": trend(qs, "month", period, now),
                 "computed_at": now}
 
-    return cached(f"cc-figures:{scope_key}:{dimension}:{period.start}:{period.end}", compute, now, refresh=refresh)
+    return cached(figures_key(scope_key, dimension, period), compute, now, refresh=refresh)
+
+
+def figures_key(scope_key: str, dimension: str, period: Period) -> str:
+    return f"cc-figures:{scope_key}:{dimension}:{period.start}:{period.end}"
 
 
 def cached(key: str, compute: Any, now: datetime | None = None, *, refresh: bool = False) -> Any:
@@ -511,5 +520,3 @@ def red_marks(qs: QuerySet[CaseFact], now: datetime | None = None) -> QuerySet[C
     return counted(qs).filter(agency__isnull=False).filter(late_q(now or timezone.now()))
 
 
-def annotate_durations(qs: QuerySet[CaseFact]) -> QuerySet[CaseFact]:
-    return qs.annotate(tracking_no=F("complaint__tracking_no"), title=F("complaint__title"))

@@ -40,11 +40,6 @@ def _period_params(period: performance.Period) -> dict[str, str]:
     return {"dari": period.start.isoformat(), "sampai": period.end.isoformat()}
 
 
-def cases_url(period: performance.Period | None = None, **params: Any) -> str:
-    query = {**(_period_params(period) if period else {}), **{k: v for k, v in params.items() if v not in (None, "")}}
-    return reverse("command_center:performance-cases") + "?" + urlencode(query)
-
-
 def link_key(flag: str) -> str:
     """Template-friendly key of a drill-down flag (templates cannot index with "-" in a name)."""
     buckets = [f"umur-{key}" for key, _low, _high in performance.BACKLOG_BUCKETS]
@@ -64,10 +59,6 @@ def _links(period: performance.Period, **params: Any) -> dict[str, str]:
 
 def _ages(row: dict[str, Any], links: dict[str, str]) -> list[tuple[int, str]]:
     return [(row.get(f"age_{n}", 0), links[f"umur_{n}"]) for n in range(len(performance.BACKLOG_BUCKETS))]
-
-
-def _dimension_param(dimension: str) -> str:
-    return {"opd": "agency", "petugas": "officer", "kecamatan": "kecamatan", "kelurahan": "kelurahan"}[dimension]
 
 
 def _dimensions(scope: selectors.Scope) -> list[tuple[str, str]]:
@@ -93,7 +84,7 @@ def performance_page(request: HttpRequest) -> HttpResponse:
     data = performance.figures(scope.key, facts, dimension, period)
     total, weekly, monthly = data["total"], data["weekly"], data["monthly"]
     rows = [dict(row) for row in data["rows"]]
-    param = _dimension_param(dimension)
+    param = performance.DIMENSIONS[dimension][0]  # the facts filter of that dimension
     for row in rows:
         row["links"] = _links(period, **{param: row["code"]})
         row["ages"] = _ages(row, row["links"])
@@ -111,6 +102,7 @@ def performance_page(request: HttpRequest) -> HttpResponse:
     }
     total_links = _links(period)
     durations = [(label, total[f"{key}_med"], total[f"{key}_p90"]) for key, label in performance.METRIC_LABELS.items()]
+    can_decide = selectors.can_decide(request.user)
     return render(request, "command_center/performance.html", {
         "scope": scope, "form": form, "period": period, "dims": dims, "dimension": dimension,
         "dimension_label": performance.DIMENSIONS[dimension][1], "rows": rows, "total": total,
@@ -118,9 +110,10 @@ def performance_page(request: HttpRequest) -> HttpResponse:
         "weekly": weekly, "monthly": monthly, "chart": chart, "metrics": performance.METRIC_LABELS,
         "buckets": [key for key, _low, _high in performance.BACKLOG_BUCKETS],
         "query": urlencode(_period_params(period)),
-        "can_dispute": bool(selectors.dispute_agencies(request.user)),
-        "can_decide": selectors.can_decide(request.user),
-        "open_disputes": selectors.disputes_for(request.user).filter(status=DisputeStatus.DIAJUKAN).count(),
+        "can_decide": can_decide,
+        # Shown to the one who decides them only.
+        "open_disputes": selectors.disputes_for(request.user).filter(status=DisputeStatus.DIAJUKAN).count()
+        if can_decide else 0,
     })
 
 

@@ -10,18 +10,12 @@ scopes are computed on their first view and cached from then on.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.utils import timezone
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.command_center import performance, performance_report, selectors
 from kotacerdas.command_center.models import CaseFact
 from kotacerdas.core import deadlines
-
-
-def last_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def scopes() -> list[selectors.Scope]:
@@ -38,7 +32,7 @@ def prewarm() -> int:
         return 0  # figures are never cached (tests): nothing to compute ahead
     today = deadlines.to_local(timezone.now()).date()
     period = performance.default_period(today)
-    month = last_month(today)
+    month = performance.last_month(today)
     computed = 0
     for scope in scopes():
         facts = CaseFact.objects.filter(scope.facts)
@@ -46,7 +40,7 @@ def prewarm() -> int:
         if scope.kind == "opd":
             dimensions = ["opd"]  # the head of an OPD opens the page as it comes (per OPD)
         for dimension in dimensions:
-            before = performance.cached_at(f"cc-figures:{scope.key}:{dimension}:{period.start}:{period.end}")
+            before = performance.cached_at(performance.figures_key(scope.key, dimension, period))
             data = performance.figures(scope.key, facts, dimension, period, refresh=True)
             computed += data["computed_at"] != before
         if scope.kind == "kota":

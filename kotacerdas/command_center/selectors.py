@@ -81,14 +81,6 @@ def performance_scope(user: Any) -> Scope:
     raise PermissionDenied(_("Halaman kinerja aparatur hanya untuk pimpinan, kepala OPD dan admin koordinator."))
 
 
-def can_view_performance(user: Any) -> bool:
-    try:
-        performance_scope(user)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def facts_for(user: Any) -> QuerySet[CaseFact]:
     return CaseFact.objects.filter(performance_scope(user).facts)
 
@@ -125,9 +117,3 @@ def disputes_for(user: Any) -> QuerySet[Dispute]:
     return qs.filter(wanted)
 
 
-def can_view_disputes(user: Any) -> bool:
-    try:
-        disputes_for(user)
-    except PermissionDenied:
-        return False
-    return True

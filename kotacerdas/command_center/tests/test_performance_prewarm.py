@@ -19,8 +19,8 @@ def _forget(scopes: list[Any]) -> None:
     store = caches["shared"]
     for scope in scopes:
         for dimension in performance.DIMENSIONS:
-            store.delete(f"cc-figures:{scope.key}:{dimension}:{period.start}:{period.end}")
-        store.delete(f"cc-report:{scope.key}:{prewarm.last_month(period.end)}")
+            store.delete(performance.figures_key(scope.key, dimension, period))
+        store.delete(f"cc-report:{scope.key}:{performance.last_month(period.end)}")
 
 
 @pytest.fixture
