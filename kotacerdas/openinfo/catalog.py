@@ -230,5 +230,8 @@ def refresh(now: datetime | None = None, force: bool = False, only: str | None =
     return result
 
 
-def public_datasets() -> Any:
-    return Dataset.objects.filter(is_active=True, generated_at__isnull=False).select_related("publisher")
+def public_datasets(*, with_rows: bool = False) -> Any:
+    """Published datasets. Their rows (up to 100,000 each) are loaded only for the pages that show or serve them:
+    the portal, the CKAN API and the DCAT catalogue read the metadata alone."""
+    qs = Dataset.objects.filter(is_active=True, generated_at__isnull=False).select_related("publisher")
+    return qs if with_rows else qs.defer("rows")

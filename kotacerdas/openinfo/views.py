@@ -401,7 +401,7 @@ def _chart(dataset: Dataset) -> dict[str, Any] | None:
 
 @require_GET
 def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(catalog.public_datasets(), slug=slug)
+    dataset = get_object_or_404(catalog.public_datasets(with_rows=True), slug=slug)
     columns = [f[0] for f in dataset.fields] or (list(dataset.rows[0]) if dataset.rows else [])
     preview = [[row.get(c, "") for c in columns] for row in dataset.rows[:PREVIEW_ROWS]]
     package = ckan.package_dict(request, dataset)
@@ -413,7 +413,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    dataset = get_object_or_404(catalog.public_datasets(), slug=slug)
+    dataset = get_object_or_404(catalog.public_datasets(with_rows=True), slug=slug)
     if fmt == "json":
         response: HttpResponse = JsonResponse(dataset.rows, safe=False, json_dumps_params={"ensure_ascii": False})
     elif fmt == "geojson":
@@ -463,5 +463,6 @@ def data_status(request: HttpRequest) -> HttpResponse:
         return redirect("openinfo:data-status")
     found = catalog.discover()
     return render(request, "openinfo/data_status.html", {
-        "datasets": Dataset.objects.select_related("publisher").order_by("slug"), "app_errors": found.errors,
+        "datasets": Dataset.objects.select_related("publisher").defer("rows", "geojson").order_by("slug"),
+        "app_errors": found.errors,
         "is_ppid": True, "today": date.today()})
