@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kotacerdas.accounts.models import Role
 from kotacerdas.planning.models import Forum, PlanningYear, Usulan
@@ -93,6 +93,13 @@ def usulan_for(user: Any) -> QuerySet[Usulan]:
     if _auth(user):
         return qs.filter(proposer=user)
     return qs.none()
+
+
+def stage_counts(user: Any, year: PlanningYear) -> dict[str, int]:
+    """The reader's usulan of the year per current stage. Counted distinct: an OPD's list joins the decisions, so
+    an usulan decided at several stages would otherwise count once per decision."""
+    return dict(usulan_for(user).filter(planning_year=year).values_list("current_stage")
+                .annotate(n=Count("pk", distinct=True)))
 
 
 def public_usulan() -> QuerySet[Usulan]:

@@ -117,8 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "planning/index.html", _ctx(request, "index", year=None))
     today = actions.local_today()
     windows = list(StageWindow.objects.filter(planning_year=year).order_by("opens_on"))
-    counts = dict(selectors.usulan_for(request.user).filter(planning_year=year).values_list("current_stage")
-                  .annotate(n=Count("pk")))
+    counts = selectors.stage_counts(request.user, year)
     rows = [{"w": w, "count": counts.get(w.stage, 0), "form": WindowForm(prefix=w.stage, initial={
         "opens_on": w.opens_on, "closes_on": w.closes_on}),
         "state": "closed" if w.closed_at else "open" if w.opens_on <= today <= w.closes_on else

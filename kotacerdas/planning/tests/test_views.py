@@ -174,3 +174,22 @@ def test_it_lets_a_resident_propose_at_the_rembuk_warga_and_follow_it(client, pl
     assert client.get(reverse("planning:usulan", args=[u.number])).status_code == 200
     login(client, people.hendra)
     assert client.get(reverse("planning:usulan", args=[u.number])).status_code == 404  # out of scope: unseen
+
+
+def test_an_opd_counts_each_usulan_once_on_its_dashboard_however_many_forums_decided_it(plan, people) -> None:  # noqa: ANN001
+    # The OPD's list joins the decisions; an usulan accepted at three forums once counted three times.
+    from kotacerdas.accounts.models import Role, User
+    from kotacerdas.planning import selectors
+    from kotacerdas.planning.models import Forum, ForumDecision
+
+    plan.open_all()
+    u = plan.usulan(people.lurah)
+    Usulan.objects.filter(pk=u.pk).update(agency=plan.pu, current_stage=Stage.KOTA)
+    for n, stage in enumerate((Stage.KELURAHAN, Stage.KECAMATAN, Stage.FORUM_OPD)):
+        forum = Forum.objects.create(planning_year=plan.year, stage=stage, key=f"uji-{n}", name=f"Forum {n}")
+        ForumDecision.objects.create(usulan=u, forum=forum, stage=stage, decision=Decision.DITERIMA,
+                                     reason="Prioritas wilayah.", decided_by=plan.bappeda)
+    opd = User.objects.create_user(username="opd_pu", password=PASSWORD, role=Role.PENGHUBUNG, agency=plan.pu)
+
+    assert selectors.stage_counts(opd, plan.year) == {Stage.KOTA: 1}
+    assert selectors.stage_counts(plan.bappeda, plan.year) == {Stage.KOTA: 1}
