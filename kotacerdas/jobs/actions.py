@@ -164,9 +164,6 @@ def parse_skills(value: Any, errors: dict, key: str = "skills") -> list[str]:
 
 # --- job seekers -------------------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("kecamatan", "education", "education_major", "nonformal_education", "skills",
-                  "experience_years", "experience", "address", "marital_status", "religion")
-
 
 def _check_profile_fields(data: dict[str, Any], errors: dict) -> dict[str, Any]:
     cleaned: dict[str, Any] = {

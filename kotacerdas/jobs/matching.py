@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kotacerdas.jobs.models import EDUCATION_RANK, Education, Placement, SeekerProfile, Vacancy
+from kotacerdas.jobs.models import EDUCATION_RANK, SeekerProfile, Vacancy
 from kotacerdas.lib import job_matching as jm
 
 CANDIDATE_LIMIT = 2000  # seekers scored per vacancy; newest profiles first beyond that
@@ -76,12 +75,9 @@ def best_seekers_for(vacancy: Vacancy, k: int = 10) -> list[Suggestion]:
     """Seekers with an active card who are not placed, best first (Disnaker and the vacancy's employer see this)."""
     from kotacerdas.jobs.selectors import active_seekers
 
-    placed = Placement.objects.filter(seeker=OuterRef("pk"))
-    qs = (active_seekers().exclude(Exists(placed)).select_related("user", "kecamatan")
+    qs = (active_seekers().select_related("user", "kecamatan")
           .defer("kecamatan__boundary").order_by("-created")[:CANDIDATE_LIMIT])
     rows = {s.pk: s for s in qs}
     matches = jm.best_seekers(vacancy_features(vacancy), [seeker_features(s) for s in rows.values()], k)
     return [Suggestion(rows[m.seeker], m.score, [explain(r) for r in m.reasons]) for m in matches]
 
-
-EDUCATION_LABELS = dict(Education.choices)

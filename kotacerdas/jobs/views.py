@@ -7,7 +7,6 @@ Thin: reads through selectors.py, changes through actions.py (which check again)
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +52,6 @@ from kotacerdas.jobs.models import (
     VacancyStatus,
 )
 
-log = logging.getLogger("kotacerdas.jobs")
 PAGE_SIZE = 20
 
 
@@ -243,8 +241,7 @@ def me(request: HttpRequest) -> HttpResponse:
     if profile is None:
         return redirect("jobs:seeker-register")
     card = selectors.current_card(profile)
-    applications = (profile.applications.select_related("vacancy__company").prefetch_related("events")
-                    .order_by("-created"))
+    applications = profile.applications.select_related("vacancy__company").order_by("-created")
     placement = profile.placements.select_related("company").first()
     # A placed seeker has left the active count; suggesting more vacancies would contradict that.
     suggestions = [] if placement else matching.best_vacancies_for(profile, selectors.public_vacancies(), k=5)
@@ -412,7 +409,7 @@ def company_vacancy(request: HttpRequest, pk: int) -> HttpResponse:
         qs = qs.filter(company=_company(request))
     vacancy = get_object_or_404(qs, pk=pk)
     applications = (vacancy.applications.select_related("seeker__user", "seeker__kecamatan")
-                    .prefetch_related("events").order_by("-match_score", "created"))
+                    .order_by("-match_score", "created"))
     fs = _filterset(filtersets.ApplicationFilterSet, request, applications)
     rows = []
     for app in fs.qs:
