@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.complaints.models import Category, Classification, Outcome
+from kotacerdas.core.forms import ActionForm
 from kotacerdas.lib import images
 
 PHOTO_ACCEPT = ",".join(content_type for _ext, content_type in images.ALLOWED_FORMATS.values())
@@ -56,20 +56,6 @@ def _photos_field(label: Any, help_text: Any = None) -> forms.FileField:
 def _reason_field(label: Any = None, rows: int = 2) -> forms.CharField:
     return forms.CharField(label=label or _("Alasan"), required=False,
                            widget=forms.Textarea(attrs={"rows": rows, "required": True}))
-
-
-class ActionForm(forms.Form):
-    # An action's field names that are called differently on the form ("location" -> the map's lat field).
-    error_aliases: dict[str, str] = {}
-
-    def add_action_errors(self, exc: ValidationError) -> None:
-        """Shows an action's field-keyed ValidationError next to the matching fields (unknown keys on top)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for key, messages in exc.message_dict.items():
-            name = self.error_aliases.get(key, key)
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def category_choices() -> list[tuple[str, Any]]:

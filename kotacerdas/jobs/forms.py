@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.forms import add_action_errors
 from kotacerdas.jobs.models import (
     KBLI_SECTIONS,
     Ak1Report,
@@ -36,15 +37,6 @@ def kecamatan_field(label: Any = None, required: bool = False) -> forms.ChoiceFi
                              widget=_w(forms.Select, required))
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Puts an action's field-keyed errors on the form; keys without a field become form-level errors."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, messages in exc.message_dict.items():
-        form.add_error(key if key in form.fields else NON_FIELD_ERRORS, messages)
-
-
 class ActionForm(forms.Form):
     """`check(data)` is the action's check_*; its result is `self.checked`."""
 
@@ -65,7 +57,7 @@ class ActionForm(forms.Form):
         try:
             self.checked = self.check(data)
         except ValidationError as exc:
-            apply_errors(self, exc)
+            add_action_errors(self, exc)
         return data
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core import audit
+from kotacerdas.core.forms import add_action_errors
 from kotacerdas.jobs import actions, documents, filtersets, matching, selectors
 from kotacerdas.jobs.forms import (
     CompanyProfileForm,
@@ -37,7 +38,6 @@ from kotacerdas.jobs.forms import (
     StageForm,
     TptForm,
     VacancyForm,
-    apply_errors,
 )
 from kotacerdas.jobs.models import (
     Ak1Card,
@@ -197,7 +197,7 @@ def seeker_register(request: HttpRequest) -> HttpResponse:
         try:
             profile = actions.do_register_seeker(form.checked, user=user, request=request)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             if user is None:
                 login(request, profile.user, backend=settings.AUTHENTICATION_BACKENDS[0])
@@ -265,7 +265,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 actions.do_upload_photo(request.user, profile, request.FILES.get("photo"), request=request)
             except ValidationError as exc:
-                apply_errors(photo_form, exc)
+                add_action_errors(photo_form, exc)
             else:
                 messages.success(request, _("Foto tersimpan."))
                 return redirect("jobs:profile")
@@ -274,7 +274,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 actions.do_upload_cv(request.user, profile, request.FILES.get("cv"), request=request)
             except ValidationError as exc:
-                apply_errors(cv_form, exc)
+                add_action_errors(cv_form, exc)
             else:
                 messages.success(request, _("CV tersimpan."))
                 return redirect("jobs:profile")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core import deadlines
+from kotacerdas.core.forms import add_action_errors
 from kotacerdas.core.models import SiteSettings
 from kotacerdas.lib.spreadsheet import safe_cell
 from kotacerdas.openinfo import actions, catalog, ckan, dcat, forms, report, rules, selectors, tasks
@@ -44,14 +45,6 @@ from kotacerdas.openinfo.models import (
 
 PAGE_SIZE = 30
 PREVIEW_ROWS = 20
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filterset(cls: Any, request: HttpRequest, queryset: Any) -> Any:
@@ -114,7 +107,7 @@ def dip_create(request: HttpRequest) -> HttpResponse:
         try:
             entry = actions.do_create_dip(request.user, form.cleaned_data, request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Informasi \"%(title)s\" ditambahkan ke DIP.") % {"title": entry.title})
             return redirect("openinfo:dip-entry", pk=entry.pk)
@@ -147,7 +140,7 @@ def dip_entry(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("do") == "publish":
                 messages.error(request, " ".join(exc.messages))
                 return redirect("openinfo:dip-entry", pk=entry.pk)
-            _apply_errors(test_form, exc)
+            add_action_errors(test_form, exc)
             status = 400
     return _render(request, "openinfo/dip_entry.html", {
         "active": "dip", "entry": entry, "tests": entry.consequence_tests.select_related("tested_by"),
@@ -172,7 +165,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             try:
                 req = actions.do_submit_request(request.user, form.cleaned_data, request=request)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Permohonan terdaftar dengan nomor %(no)s.") % {"no": req.reg_no})
                 return redirect("openinfo:request", reg_no=req.reg_no)
@@ -232,7 +225,7 @@ def _post_step(request: HttpRequest, req: InfoRequest, form: Any, form_key: str,
         try:
             run(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("openinfo:request", reg_no=req.reg_no)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.forms import ActionForm
 from kotacerdas.parking.models import (
     JukirStatus,
     PaymentMethod,
@@ -29,20 +30,6 @@ MOBILE_METHODS = [
     (PaymentMethod.EMONEY.value, _("Uang elektronik")),
     (PaymentMethod.CASH.value, _("Tunai")),
 ]
-
-
-class ActionForm(forms.Form):
-    # An action's field names that are called differently on the form.
-    error_aliases: dict[str, str] = {}
-
-    def add_action_errors(self, exc: ValidationError) -> None:
-        """Shows an action's field-keyed ValidationError next to the matching fields (unknown keys on top)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for key, messages in exc.message_dict.items():
-            name = self.error_aliases.get(key, key)
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def new_reference() -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.planning import pricing
@@ -18,17 +17,6 @@ COMPONENT_ROWS = 3
 def DATE_WIDGET() -> forms.DateInput:  # noqa: N802 - reads like the widget class it builds
     # ISO value: <input type="date"> ignores the localized d/m/Y format Django would render for "id".
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Field-keyed errors from actions onto the form; unknown keys become form-wide messages."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        target = key if key in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class UsulanForm(forms.Form):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kotacerdas.accounts.models import Role
+from kotacerdas.core.forms import add_action_errors
 from kotacerdas.core.models import SiteSettings
 from kotacerdas.planning import actions, pricing, reports, scoring, selectors
 from kotacerdas.planning.filtersets import UsulanFilterSet
@@ -36,7 +37,6 @@ from kotacerdas.planning.forms import (
     UsulanForm,
     WeightsForm,
     WindowForm,
-    apply_errors,
 )
 from kotacerdas.planning.models import (
     BeritaAcara,
@@ -204,7 +204,7 @@ def usulan_new(request: HttpRequest) -> HttpResponse:
                     upload.seek(0)
                     actions.do_add_attachment(request.user, u, upload, upload.name, is_photo)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Usulan %(number)s tercatat di tahap %(stage)s.") % {
                 "number": u.number, "stage": u.get_current_stage_display()})
@@ -355,7 +355,7 @@ def forum_berita_acara(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Berita acara disimpan."))
             return redirect("planning:forum", pk=forum.pk)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_action_errors(form, exc)
     messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
     return redirect("planning:forum", pk=forum.pk)
 
@@ -461,7 +461,7 @@ def prices(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", _("Tidak ada yang diimpor: %(n)s baris bermasalah.") % {
                     "n": len(import_errors)})
             else:
-                apply_errors(form, exc)
+                add_action_errors(form, exc)
     versions = PriceVersion.objects.annotate(n=Count("items")).order_by("-budget_year", "kind", "-number")
     current = set()
     for year in {v.budget_year for v in versions}:
