@@ -112,3 +112,10 @@ def disable_browser_validation(page: Any, form: str = "form") -> None:
     the Indonesian messages next to the fields must come from the server.
     """
     page.eval_on_selector_all(form, "(forms) => forms.forEach((f) => { f.noValidate = true; })")
+
+
+def page_errors(page: Any) -> list[str]:
+    """Every uncaught script error of the page from now on (a journey asserts the list stays empty)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors

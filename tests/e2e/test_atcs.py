@@ -19,7 +19,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, wait_for_map
+from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, page_errors, wait_for_map
 
 
 def seed_atcs() -> tuple[Any, Any]:
@@ -61,8 +61,7 @@ def test_operator_acknowledges_an_alarm_on_the_atcs_map_and_reads_the_charts(
 
     alarm, _operator = seed_atcs()
     n_intersections = Intersection.objects.filter(is_active=True).count()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     # Once kotacerdas/urls.py mounts the SSE view, an EventSource on this WSGI live server would hold a server
     # thread (and a database connection) for minutes; refuse it, so the page shows its polling fallback.

@@ -23,7 +23,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, persona_page, wait_for_map
+from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, page_errors, persona_page, wait_for_map
 
 
 def seed_room() -> dict[str, Any]:
@@ -131,8 +131,7 @@ def test_operator_sees_a_new_complaint_arrive_without_reload_and_the_head_of_dlh
         login: Callable[..., None], screenshot: Callable[[Any, str], Path]) -> None:
     from kotacerdas.complaints import actions
 
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.set_viewport_size({"width": 1440, "height": 1000})
     login(page, live_server, "oscar")
@@ -196,8 +195,7 @@ def test_operator_sees_a_new_complaint_arrive_without_reload_and_the_head_of_dlh
 def test_the_wall_view_fills_a_1920_by_1080_screen_without_scrolling(
         page: Any, live_server: Any, live_room: Any, login: Callable[..., None],
         screenshot: Callable[[Any, str], Path]) -> None:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.set_viewport_size({"width": 1920, "height": 1080})
     login(page, live_server, "oscar")

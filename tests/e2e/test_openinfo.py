@@ -23,7 +23,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, persona_page, wait_for_map
+from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, page_errors, persona_page, wait_for_map
 
 
 def _ppid_officer() -> Any:
@@ -66,12 +66,6 @@ def _long(day: date) -> str:
     return localtime_id(day, "long")
 
 
-def _no_errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_citizen_requests_information_and_the_ppid_extends_once_and_answers_in_part(
         browser: Any, browser_context_args: dict[str, Any], live_server: Any, people: Any,
@@ -80,7 +74,7 @@ def test_a_citizen_requests_information_and_the_ppid_extends_once_and_answers_in
 
     _ppid_officer()
     with persona_page(browser, browser_context_args) as page:
-        errors = _no_errors(page)
+        errors = page_errors(page)
         page.set_viewport_size({"width": 1280, "height": 900})
         login(page, live_server, "wati")
         page.goto(live_server.url + "/ppid/")
@@ -110,7 +104,7 @@ def test_a_citizen_requests_information_and_the_ppid_extends_once_and_answers_in
         assert errors == []
 
     with persona_page(browser, browser_context_args) as page:
-        errors = _no_errors(page)
+        errors = page_errors(page)
         page.set_viewport_size({"width": 1280, "height": 900})
         login(page, live_server, "ppid")
         page.goto(live_server.url + "/ppid/permohonan/")
@@ -165,7 +159,7 @@ def test_a_citizen_files_a_keberatan_the_atasan_answers_and_the_citizen_goes_to_
         "public_interest": "Statistik aduan tersedia di portal data terbuka."}, now=now - timedelta(days=2))
 
     with persona_page(browser, browser_context_args) as page:
-        errors = _no_errors(page)
+        errors = page_errors(page)
         page.set_viewport_size({"width": 1280, "height": 900})
         login(page, live_server, "wati")
         page.goto(live_server.url + f"/ppid/permohonan/{req.reg_no}/")
@@ -186,7 +180,7 @@ def test_a_citizen_files_a_keberatan_the_atasan_answers_and_the_citizen_goes_to_
         assert errors == []
 
     with persona_page(browser, browser_context_args) as page:
-        errors = _no_errors(page)
+        errors = page_errors(page)
         page.set_viewport_size({"width": 1280, "height": 900})
         login(page, live_server, "walikota")  # a city-wide pimpinan: Atasan PPID by default
         page.goto(live_server.url + "/ppid/keberatan/")
@@ -231,7 +225,7 @@ def test_a_visitor_finds_a_dataset_and_reads_its_preview_chart_and_map(
     }]
     monkeypatch.setitem(sys.modules, "kotacerdas.openinfo.opendata", module)
     catalog.refresh(force=True, only="aduan-per-kelurahan")
-    errors = _no_errors(page)
+    errors = page_errors(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.goto(live_server.url + "/data/")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, click_map_at, persona_page, wait_for_map
+from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, click_map_at, page_errors, persona_page, wait_for_map
 
 NMID_CITY = "ID1021000000001"
 NMID_MITRA = "ID1021000000101"
@@ -148,12 +148,6 @@ def seed_parking(*, history_days: int = 4) -> Scene:
                  points[1][0], provider, today)
 
 
-def _no_errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_dishub_manager_reads_the_parking_map_opens_a_leaking_point_and_revokes_its_jukir(
         page: Any, live_server: Any, login: Callable[..., None], screenshot: Callable[[Any, str], Path]) -> None:
@@ -161,7 +155,7 @@ def test_a_dishub_manager_reads_the_parking_map_opens_a_leaking_point_and_revoke
     from kotacerdas.parking.models import JukirStatus
 
     scene = seed_parking()
-    errors = _no_errors(page)
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.set_viewport_size({"width": 1360, "height": 900})
     login(page, live_server, "hendra")
@@ -246,7 +240,7 @@ def test_a_jukir_records_payments_on_a_phone_and_sees_cash_and_a_revoked_card_re
 
     scene = seed_parking(history_days=0)
     with persona_page(browser, {**browser_context_args, **PHONE}) as page:
-        errors = _no_errors(page)
+        errors = page_errors(page)
         login(page, live_server, "joko")
         page.goto(live_server.url + "/parkir/")
         page.wait_for_url("**/parkir/catat/")
@@ -325,7 +319,7 @@ def test_a_manager_uploads_a_settlement_file_and_sees_what_did_not_match(
     csv_path = tmp_path / f"settlement-agg-{day}.csv"
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    errors = _no_errors(page)
+    errors = page_errors(page)
     login(page, live_server, "hendra")
     page.goto(live_server.url + "/parkir/rekonsiliasi/")
     form = page.locator("#settlement-upload")

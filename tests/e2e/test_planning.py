@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, click_map_at, wait_for_map
+from tests.e2e.helpers import CAPTURE_LEAFLET_MAPS, click_map_at, page_errors, wait_for_map
 
 PRICES = ("kode,uraian,spesifikasi,satuan,harga,kode_rekening,kategori_shsr\n"
           "HSPK-JL-001,Pengaspalan jalan lingkungan,tebal 5 cm,m2,185000,5.2.4.01,\n"
@@ -91,12 +91,6 @@ def _usulan(scene: Scene, title: str, kamus: Any, item: str, qty: int) -> Any:
         location_text="Jl. Sutomo", volume=qty, components=[(item, qty)], urgency=3, beneficiaries=200))
 
 
-def _errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_lurah_enters_an_usulan_decides_it_and_closes_the_musrenbang_kelurahan(
         page: Any, live_server: Any, login: Callable[..., None], screenshot: Callable[[Any, str], Path]) -> None:
@@ -104,7 +98,7 @@ def test_a_lurah_enters_an_usulan_decides_it_and_closes_the_musrenbang_kelurahan
 
     scene = seed_scene()
     other = _usulan(scene, "Gapura kelurahan", scene.jalan, "HSPK-JL-001", 20)
-    errors = _errors(page)
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.set_viewport_size({"width": 1360, "height": 900})
     login(page, live_server, "lurah")
@@ -180,7 +174,7 @@ def test_a_camat_ranks_within_the_pagu_and_the_public_sees_each_journey(
         held_on=actions.local_today(), place="Aula", chair="Lurah", participants="Lurah\nLPM\nRW"))
     actions.do_close_forum(lurah, forum)
 
-    errors = _errors(page)
+    errors = page_errors(page)
     page.add_init_script(CAPTURE_LEAFLET_MAPS)
     page.set_viewport_size({"width": 1360, "height": 900})
     login(page, live_server, "camat")
