@@ -105,10 +105,10 @@ def check_signup(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _free_username(full_name: str) -> str:
+def free_username(full_name: str, fallback: str = "warga") -> str:
     # A readable username from the name (wati.siregar, wati.siregar2): the e-mail is never used, because the
     # username shows up in staff screens and exports where an address must not.
-    base = slugify(full_name).replace("-", ".")[:30].strip(".") or "warga"
+    base = slugify(full_name).replace("-", ".")[:30].strip(".") or fallback
     candidate, n = base, 1
     while User.objects.filter(username__iexact=candidate).exists():
         n += 1
@@ -121,7 +121,7 @@ def do_signup(cleaned: dict[str, Any], request: HttpRequest | None = None) -> Us
     first, last = split_name(cleaned["full_name"])
     with transaction.atomic():
         user = User.objects.create_user(
-            username=_free_username(cleaned["full_name"]), email=cleaned["email"],
+            username=free_username(cleaned["full_name"]), email=cleaned["email"],
             password=cleaned["password"], first_name=first, last_name=last, phone=cleaned["phone"],
             role=Role.WARGA,
         )

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kotacerdas.accounts import actions as accounts_actions
@@ -517,13 +516,9 @@ def check_register_company(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _employer_user(account: dict[str, Any], username: str = "") -> User:
+def _employer_user(account: dict[str, Any]) -> User:
     first, last = accounts_actions.split_name(account["full_name"])
-    base = username or slugify(account["full_name"]).replace("-", ".")[:30].strip(".") or "perusahaan"
-    candidate, n = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        n += 1
-        candidate = f"{base}{n}"
+    candidate = accounts_actions.free_username(account["full_name"], fallback="perusahaan")
     return User.objects.create_user(username=candidate, email=account["email"], password=account["password"],
                                     first_name=first, last_name=last, phone=account.get("phone", ""),
                                     role=Role.PERUSAHAAN)
